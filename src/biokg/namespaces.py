@@ -1,0 +1,139 @@
+"""biokg's namespaces and the prefixes it writes, declared once."""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/biokg/"
+ID = Namespace(BASE + "id/")
+GRAPH = Namespace(BASE + "graph/")
+ONTOLOGY_IRI = BASE + "ontology"
+SHAPES_IRI = BASE + "shapes"
+METADATA_GRAPH = GRAPH["metadata"]
+
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+
+class BKG(DefinedNamespace):
+    """The terms of ontology/biokg.ttl; a misspelt term fails at import instead of matching nothing."""
+
+    _fail = True
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+
+    # classes
+    Organization: URIRef
+    FormalOrganization: URIRef
+    Company: URIRef
+    ClusterManagementOrganization: URIRef
+    GovernmentBody: URIRef
+    University: URIRef
+    ResearchInstitute: URIRef
+    Network: URIRef
+    Incubator: URIRef
+    Person: URIRef
+    Role: URIRef
+    Agreement: URIRef
+    PartnershipAgreement: URIRef
+    AgreementSigning: URIRef
+    FirstSigning: URIRef
+    AgreementRenewal: URIRef
+    PartneringConference: URIRef
+    PartneringConferenceSeries: URIRef
+    TradeMission: URIRef
+    TradeMissionSeries: URIRef
+    AwardCompetition: URIRef
+    Coordination: URIRef
+    Place: URIRef
+    City: URIRef
+    Region: URIRef
+    Country: URIRef
+    Statistic: URIRef
+    SourceDocument: URIRef
+    PressRelease: URIRef
+    SourceGraph: URIRef
+    Quotation: URIRef
+    # properties
+    sector: URIRef
+    servesRegion: URIRef
+    centralPlayerIn: URIRef
+    offersService: URIRef
+    foundingYear: URIRef
+    party: URIRef
+    purpose: URIRef
+    signingOf: URIRef
+    renewalNumber: URIRef
+    occasion: URIRef
+    onBehalfOf: URIRef
+    inCapacityOf: URIRef
+    coordinator: URIRef
+    coordinates: URIRef
+    destination: URIRef
+    conceptDevelopedBy: URIRef
+    outcomeOf: URIRef
+    field: URIRef
+    date: URIRef
+    startDate: URIRef
+    geonamesId: URIRef
+    qualifier: URIRef
+    statedAs: URIRef
+    numberOfTradeMissions: URIRef
+    numberOfSmeParticipations: URIRef
+    numberOfSupportedCompanyFormations: URIRef
+    yearsAsNetworkOrganisation: URIRef
+    # concept schemes and concepts
+    RoleScheme: URIRef
+    CEO: URIRef
+    President: URIRef
+    Signatory: URIRef
+    QualifierScheme: URIRef
+    Exactly: URIRef
+    MoreThan: URIRef
+    AtLeast: URIRef
+    LessThan: URIRef
+    AtMost: URIRef
+    Approximately: URIRef
+    SectorScheme: URIRef
+    Biotechnology: URIRef
+    Pharmaceuticals: URIRef
+    Biomedicine: URIRef
+    ServiceScheme: URIRef
+    Consulting: URIRef
+    Coaching: URIRef
+    Training: URIRef
+    Mentoring: URIRef
+
+
+PREFIXES: dict[str, str] = {
+    "bkg": str(BKG._NS),
+    "id": str(ID),
+    "graph": str(GRAPH),
+    "org": str(ORG),
+    "schema": str(SCHEMA),
+    "prov": "http://www.w3.org/ns/prov#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "bkgsh": SHAPES_IRI + "#",
+}
+
+
+def sparql_prologue() -> str:
+    """The PREFIX lines for every prefix above, to put before a query."""
+    return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+
+
+def compact(iri: str) -> str:
+    """Write an IRI as prefix:local when a known namespace covers it, else as <iri>."""
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            if local and all(character.isalnum() or character in "-_./" for character in local):
+                return f"{prefix}:{local}"
+    return f"<{iri}>"

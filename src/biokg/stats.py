@@ -1,0 +1,50 @@
+"""What a store holds: triples, named graphs and entities per class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from biokg.namespaces import ONTOLOGY_IRI, SHAPES_IRI, compact
+from biokg.store.base import Store
+
+_GRAPH_SIZES = """
+SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }
+GROUP BY ?graph ORDER BY ?graph
+"""
+
+# Entities of the data graphs only: the ontology and shapes graphs declare classes, they are not instances.
+_CLASS_SIZES = f"""
+SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities) WHERE {{
+    GRAPH ?graph {{ ?entity a ?class }}
+    FILTER (?graph NOT IN (<{ONTOLOGY_IRI}>, <{SHAPES_IRI}>))
+}}
+GROUP BY ?class ORDER BY DESC(?entities) ?class
+"""
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Counts that describe a store's contents."""
+
+    triples: int
+    graphs: tuple[tuple[str, int], ...]
+    classes: tuple[tuple[str, int], ...]
+
+
+def statistics(store: Store) -> Statistics:
+    """Count triples, triples per named graph, and entities per class."""
+    return Statistics(
+        triples=store.triple_count(),
+        graphs=_pairs(store, _GRAPH_SIZES),
+        classes=_pairs(store, _CLASS_SIZES),
+    )
+
+
+def _pairs(store: Store, query: str) -> tuple[tuple[str, int], ...]:
+    pairs = []
+    for name, count in store.select(query).rows:
+        assert isinstance(name, ox.NamedNode) and isinstance(count, ox.Literal)
+        pairs.append((compact(name.value), int(count.value)))
+    return tuple(pairs)

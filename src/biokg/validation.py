@@ -1,0 +1,115 @@
+"""SHACL validation of the data against biokg's shapes, with a report a curator can read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from pyshacl import validate as pyshacl_validate
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from biokg.namespaces import compact
+from biokg.rdflib_bridge import graph_of
+from biokg.sources import Sources
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result: which node broke which shape, and what to do."""
+
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str
+
+    def render(self) -> str:
+        """The finding as a few indented lines for a terminal."""
+        lines = [f"{self.severity}: {self.message}", f"  focus node: {self.focus}"]
+        if self.path:
+            lines.append(f"  path:       {self.path}")
+        if self.value:
+            lines.append(f"  value:      {self.value}")
+        lines.append(f"  shape:      {self.shape}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The findings of one validation run; the data conforms when there is no violation."""
+
+    findings: tuple[Finding, ...]
+    triples: int
+
+    @property
+    def conforms(self) -> bool:
+        return not any(finding.severity == "Violation" for finding in self.findings)
+
+    def render(self) -> str:
+        """The whole report as text."""
+        if not self.findings:
+            return f"The graph conforms to the shapes ({self.triples} triples checked)."
+        head = f"The graph does not conform to the shapes: {len(self.findings)} finding(s)."
+        return "\n\n".join([head, *(finding.render() for finding in self.findings)])
+
+
+def validate_sources(sources: Sources) -> ValidationReport:
+    """Validate the data of `sources` with their shapes, the ontology supplying RDFS inference."""
+    return validate_quads(sources.data, shapes=graph_of(sources.shapes), ontology=graph_of(sources.ontology))
+
+
+def validate_quads(data: Iterable[ox.Quad | ox.Triple], shapes: Graph, ontology: Graph) -> ValidationReport:
+    """Validate the union of the graphs of `data` together with the ontology.
+
+    The ontology's own individuals (roles, sectors, qualifiers) are part of what data points at, so they are
+    validated with it; pyshacl mixes in only the ontology's axioms.
+    """
+    data_graph = graph_of(data)
+    checked = len(data_graph)
+    data_graph += ontology
+    conforms, results, _text = pyshacl_validate(
+        data_graph,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="rdfs",
+        advanced=True,
+        allow_warnings=True,
+    )
+    findings = tuple(sorted(_findings(results, shapes), key=lambda f: (f.focus, f.path or "", f.message)))
+    return ValidationReport(findings=findings, triples=checked)
+
+
+def _findings(results: Graph, shapes: Graph) -> Iterable[Finding]:
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        severity = results.value(result, SH.resultSeverity)
+        yield Finding(
+            severity=compact(str(severity)).removeprefix("sh:") if severity else "Violation",
+            focus=_show(results.value(result, SH.focusNode)) or "",
+            path=_show(results.value(result, SH.resultPath)),
+            value=_show(results.value(result, SH.value)),
+            message=str(results.value(result, SH.resultMessage) or "(no message)"),
+            shape=_shape_name(results.value(result, SH.sourceShape), shapes),
+        )
+
+
+def _shape_name(shape: Node | None, shapes: Graph) -> str:
+    """A shape by its name; an anonymous property shape by the node shape that holds it and its path."""
+    if isinstance(shape, BNode):
+        holder = shapes.value(predicate=SH.property, object=shape) or shapes.value(predicate=SH.sparql, object=shape)
+        path = shapes.value(shape, SH.path)
+        if holder is not None:
+            return f"{_show(holder)} ({_show(path)})" if path is not None else f"{_show(holder)} (SPARQL)"
+    return _show(shape) or ""
+
+
+def _show(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return node.n3()
+    text = str(node)
+    return compact(text) if text.startswith("http") else text
