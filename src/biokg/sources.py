@@ -68,7 +68,7 @@ def parse_bytes(
     try:
         quads = list(ox.parse(content, format=rdf_format, base_iri=base_iri))
     except SyntaxError as error:
-        raise RdfSyntaxError(source, _without_position(str(error)), _position_of(error)) from None
+        raise RdfSyntaxError(source, _without_position(error.msg), _position_of(error)) from None
     if graph is None:
         return quads
     target = ox.NamedNode(graph)

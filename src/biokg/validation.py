@@ -71,7 +71,7 @@ def validate_quads(data: Iterable[ox.Quad | ox.Triple], shapes: Graph, ontology:
     data_graph = graph_of(data)
     checked = len(data_graph)
     data_graph += ontology
-    conforms, results, _text = pyshacl_validate(
+    _conforms, results, _text = pyshacl_validate(
         data_graph,
         shacl_graph=shapes,
         ont_graph=ontology,

@@ -12,7 +12,12 @@ from biokg.store.base import SelectResult
 
 
 class EmbeddedStore:
-    """Oxigraph through pyoxigraph; queried directly, never through rdflib (3-4x slower)."""
+    """Oxigraph through pyoxigraph; queried directly, never through rdflib (3-4x slower).
+
+    The default graph of a query is the union of all named graphs (as `oxigraph serve --union-default-graph` and
+    Fuseki's unionDefaultGraph): every fact lives in the named graph of its source, and a query without GRAPH
+    sees them all.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self._store = ox.Store(str(path)) if path is not None else ox.Store()
@@ -40,7 +45,7 @@ class EmbeddedStore:
 
     def _query(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         try:
-            return self._store.query(query, use_default_graph_as_union=False)
+            return self._store.query(query, use_default_graph_as_union=True)
         except SyntaxError as error:
             message = str(error).removeprefix("error ")
             raise QuerySyntaxError(message, position_in(message)) from None

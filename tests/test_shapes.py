@@ -1,0 +1,69 @@
+"""Each shape bites: one small invalid fixture per constraint, rejected with the shape's own message.
+
+A fixture in tests/shapes/invalid/ is Turtle added to the shipped data; its leading `# finding: SHAPE | MESSAGE`
+lines are exactly the findings validation must report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph
+from rdflib.namespace import SH
+
+from biokg.namespaces import compact
+from biokg.rdflib_bridge import graph_of
+from biokg.sources import Sources, parse_file
+from biokg.validation import validate_quads, validate_sources
+
+FIXTURES = sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.ttl"))
+
+
+def expected_findings(fixture: Path) -> set[tuple[str, str]]:
+    lines = [line for line in fixture.read_text().splitlines() if line.startswith("# finding: ")]
+    return {tuple(line.removeprefix("# finding: ").split(" | ", 1)) for line in lines}  # type: ignore[misc]
+
+
+@pytest.fixture(scope="module")
+def shapes(sources: Sources) -> Graph:
+    return graph_of(sources.shapes)
+
+
+@pytest.fixture(scope="module")
+def ontology(sources: Sources) -> Graph:
+    return graph_of(sources.ontology)
+
+
+def test_the_shipped_data_conforms(sources: Sources) -> None:
+    report = validate_sources(sources)
+    assert report.findings == ()
+    assert report.conforms
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[fixture.stem for fixture in FIXTURES])
+def test_invalid_fixture_is_rejected_with_the_shape_message(
+    fixture: Path, sources: Sources, shapes: Graph, ontology: Graph
+) -> None:
+    expected = expected_findings(fixture)
+    assert expected, f"{fixture.name} declares no '# finding:' line"
+    report = validate_quads([*sources.data, *parse_file(fixture)], shapes, ontology)
+    assert not report.conforms
+    assert {(finding.shape, finding.message) for finding in report.findings} == expected
+
+
+def test_every_shape_has_an_invalid_fixture(shapes: Graph) -> None:
+    targeted = {s for s in shapes.subjects(SH.targetClass, None)} | {s for s in shapes.subjects(SH.target, None)}
+    shared = {s for s in shapes.subjects(SH.path, None) if not isinstance(s, BNode)}
+    names = {compact(str(shape)) for shape in targeted | shared}
+    bitten = {shape.split(" (")[0] for fixture in FIXTURES for shape, _ in expected_findings(fixture)}
+    assert names - bitten == set()
+
+
+def test_every_constraint_has_an_english_message(shapes: Graph) -> None:
+    constraints = set(shapes.subjects(SH.path, None)) | set(shapes.objects(None, SH.sparql))
+    constraints |= {s for s in shapes.subjects(SH.pattern, None) if (s, SH.path, None) not in shapes}
+    silent = [
+        compact(str(c)) for c in constraints if not any(m.language == "en" for m in shapes.objects(c, SH.message))
+    ]
+    assert silent == []
