@@ -1,18 +1,22 @@
-"""Shared fixtures: the shipped sources, and a store loaded with them."""
+"""Shared fixtures: the shipped sources, real SPARQL servers, and the same store suite over every kind of store."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from servers import Server, oxigraph_server, require_virtuoso, virtuoso_server
 
 from biokg.dataset import load_validated
 from biokg.namespaces import sparql_prologue
 from biokg.sources import Sources, load_sources
-from biokg.store import EmbeddedStore, Store
+from biokg.store import EmbeddedStore, RemoteConfig, RemoteStore, Store, select
 
 Rows = list[tuple[str | None, ...]]
+
+STORE_KINDS = ["embedded", "oxigraph", pytest.param("virtuoso", marks=pytest.mark.virtuoso)]
 
 
 @pytest.fixture(scope="session")
@@ -21,10 +25,45 @@ def sources() -> Sources:
 
 
 @pytest.fixture(scope="session")
-def store(sources: Sources) -> Store:
-    embedded = EmbeddedStore()
-    load_validated(embedded, sources)
-    return embedded
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    require_virtuoso()
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+def remote_store(server: Server) -> RemoteStore:
+    return RemoteStore(
+        RemoteConfig(
+            query_url=server.query_url,
+            update_url=server.update_url,
+            graph_store_url=server.graph_store_url,
+            user=server.user,
+            password=server.password,
+            auth=server.auth,  # type: ignore[arg-type]
+            timeout=30,
+        )
+    )
+
+
+def new_store(kind: str, request: pytest.FixtureRequest, folder: Path) -> Store:
+    """A store of one kind: embedded on disk in `folder`, or the session's server of that kind."""
+    if kind == "embedded":
+        return EmbeddedStore(folder)
+    return remote_store(request.getfixturevalue(kind))
+
+
+@pytest.fixture(scope="session", params=STORE_KINDS)
+def store(request: pytest.FixtureRequest, sources: Sources, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The shipped graph, loaded into each kind of store in turn; the same tests must pass on all."""
+    loaded = new_store(request.param, request, tmp_path_factory.mktemp("store"))
+    load_validated(loaded, sources)
+    return loaded
 
 
 def plain(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
@@ -41,7 +80,7 @@ def rows(store: Store) -> Callable[[str], Rows]:
     """Run a SELECT with biokg's prefixes and give its rows as plain strings, in the query's order."""
 
     def run(query: str) -> Rows:
-        result = store.select(sparql_prologue() + query)
+        result = select(store, sparql_prologue() + query)
         return [tuple(plain(term) for term in row) for row in result.rows]
 
     return run

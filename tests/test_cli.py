@@ -47,7 +47,7 @@ def test_validate_an_invalid_fixture_exits_1_with_the_shape_message() -> None:
         "The graph does not conform to the shapes: 1 finding(s).",
         "",
         "Violation: A post has exactly one org:role, a bkg:Role such as bkg:CEO or bkg:President.",
-        "  focus node: id:post/biom-cfo",
+        "  focus node: post:biom-cfo",
         "  path:       org:role",
         "  shape:      bkgsh:PostShape (org:role)",
     ]

@@ -1,18 +1,24 @@
-"""The `biokg` command: thin commands that call the core and print."""
+"""The `biokg` command: thin commands that read their input, call the core and print."""
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from biokg.dataset import load_validated
+from biokg.config import Settings
+from biokg.dataset import ensure_loaded, load_quads, load_validated, parse_for_load
 from biokg.errors import BiokgError, NonConformingDataError
+from biokg.formats import ResultKind, format_named, names_of
 from biokg.sources import load_sources
+from biokg.sparql_text import request_form
 from biokg.stats import statistics
-from biokg.store.embedded import EmbeddedStore
+from biokg.store import EmbeddedStore, SelectResult, Store, open_store
 from biokg.tables import render_table
+from biokg.terms import show_term
 from biokg.validation import validate_sources
 
 app = typer.Typer(help="biokg: a knowledge graph of the biotech ecosystem.", no_args_is_help=True)
@@ -21,6 +27,27 @@ DataPaths = Annotated[
     list[Path] | None,
     typer.Argument(help="Data files or folders (TriG, Turtle, N-Quads ...); the shipped data if none."),
 ]
+StoreDir = Annotated[
+    Path | None, typer.Option("--store", help="Folder of an on-disk embedded store [env BIOKG_STORE].")
+]
+SparqlUrl = Annotated[
+    str | None, typer.Option("--sparql-url", help="Query URL of a remote SPARQL store [env BIOKG_SPARQL_URL].")
+]
+UpdateUrl = Annotated[
+    str | None,
+    typer.Option("--update-url", help="SPARQL Update URL of the remote store [env BIOKG_SPARQL_UPDATE_URL]."),
+]
+GraphStoreUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--graph-store-url", help="Graph Store Protocol URL of the remote store [env BIOKG_GRAPH_STORE_URL]."
+    ),
+]
+
+
+def _settings(**flags: object) -> Settings:
+    """Settings from the environment, with the flags that were given on top."""
+    return Settings(**{name: value for name, value in flags.items() if value is not None})  # type: ignore[arg-type]
 
 
 def _fail(error: BiokgError) -> typer.Exit:
@@ -30,6 +57,14 @@ def _fail(error: BiokgError) -> typer.Exit:
     else:
         typer.echo(f"error: {error}", err=True)
     return typer.Exit(1)
+
+
+def _ready_store(settings: Settings) -> Store:
+    """The configured store; an embedded one is first brought up to date with the shipped sources."""
+    store = open_store(settings)
+    if isinstance(store, EmbeddedStore):
+        ensure_loaded(store, load_sources())
+    return store
 
 
 @app.command()
@@ -47,14 +82,112 @@ def validate(paths: DataPaths = None) -> None:
 
 
 @app.command()
-def stats(paths: DataPaths = None) -> None:
-    """Print triples, named graphs and entities per class of the validated graph."""
-    store = EmbeddedStore()
+def stats(store: StoreDir = None, sparql_url: SparqlUrl = None) -> None:
+    """Print triples, named graphs and entities per class of the store (the shipped graph by default)."""
     try:
-        load_validated(store, load_sources(paths))
-        figures = statistics(store)
+        figures = statistics(_ready_store(_settings(store=store, sparql_url=sparql_url)))
     except BiokgError as error:
         raise _fail(error) from None
     typer.echo(f"Triples: {figures.triples}\n")
     typer.echo(render_table(["named graph", "triples"], figures.graphs) + "\n")
     typer.echo(render_table(["class", "entities"], figures.classes))
+
+
+@app.command()
+def load(
+    paths: DataPaths = None,
+    graph: Annotated[str | None, typer.Option(help="Named graph for triples outside any graph (Turtle ...).")] = None,
+    store: StoreDir = None,
+    sparql_url: SparqlUrl = None,
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
+) -> None:
+    """Validate, then load: each named graph in the input replaces the store's graph of that name, whole.
+
+    Without paths, loads the shipped ontology, shapes and data. Nothing is written unless the store's graphs
+    together with the new ones conform to the shapes.
+    """
+    settings = _settings(
+        store=store, sparql_url=sparql_url, sparql_update_url=update_url, graph_store_url=graph_store_url
+    )
+    started = time.perf_counter()
+    try:
+        target = open_store(settings)
+        sources = load_sources()
+        quads = parse_for_load(paths, graph) if paths else [*sources.ontology, *sources.shapes, *sources.data]
+        typer.echo(f"Validating {len(quads)} triples ...", err=True)
+        with typer.progressbar(length=len(quads), label="Writing", file=sys.stderr) as bar:
+            if paths:
+                load_quads(target, quads, sources, on_progress=bar.update)
+            else:
+                load_validated(target, sources, on_progress=bar.update)
+    except BiokgError as error:
+        raise _fail(error) from None
+    seconds = time.perf_counter() - started
+    graphs = len({quad.graph_name for quad in quads})
+    typer.echo(
+        f"Loaded {len(quads)} triples into {graphs} named graph(s) of the {target.name} "
+        f"in {seconds:.2f} s ({len(quads) / seconds:,.0f} triples/s)."
+    )
+
+
+@app.command()
+def query(
+    text: Annotated[str, typer.Argument(metavar="QUERY|FILE.rq", help="SPARQL text, or a file holding it.")],
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help=f"table (default), {'|'.join(names_of(ResultKind.SOLUTIONS))} for SELECT/ASK, "
+            f"{'|'.join(names_of(ResultKind.GRAPH))} for CONSTRUCT/DESCRIBE.",
+        ),
+    ] = "table",
+    store: StoreDir = None,
+    sparql_url: SparqlUrl = None,
+) -> None:
+    """Run a SPARQL query against the configured store and print its answer."""
+    path = Path(text)
+    sparql = path.read_text() if text.endswith((".rq", ".sparql")) and path.is_file() else text
+    try:
+        target = _ready_store(_settings(store=store, sparql_url=sparql_url))
+        if output_format == "table" and request_form(sparql) in ("SELECT", "ASK"):
+            typer.echo(_table(target.query(sparql)))
+            return
+        fmt = format_named("turtle" if output_format == "table" else output_format)
+        sys.stdout.buffer.write(target.query_serialized(sparql, fmt))
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    except BiokgError as error:
+        raise _fail(error) from None
+
+
+def _table(answer: object) -> str:
+    if isinstance(answer, bool):
+        return "true" if answer else "false"
+    assert isinstance(answer, SelectResult)
+    rows = [[show_term(term) for term in row] for row in answer.rows]
+    return render_table(answer.variables, rows) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+
+
+@app.command()
+def export(
+    output_format: Annotated[str, typer.Option("--format", help="trig (default), nquads or turtle.")] = "trig",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; standard output if none.")
+    ] = None,
+    store: StoreDir = None,
+    sparql_url: SparqlUrl = None,
+) -> None:
+    """Write the whole dataset: TriG and N-Quads keep the named graphs, Turtle merges them."""
+    if output_format not in ("trig", "nquads", "turtle"):
+        typer.echo(f"error: unknown export format {output_format!r}; use trig, nquads or turtle", err=True)
+        raise typer.Exit(1)
+    try:
+        data = _ready_store(_settings(store=store, sparql_url=sparql_url)).export(format_named(output_format))
+    except BiokgError as error:
+        raise _fail(error) from None
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)

@@ -7,6 +7,8 @@
     ├── QuerySyntaxError        a SPARQL query that does not parse (line, column)
     ├── NotFoundError           a file, graph or resource that is not there
     └── StoreError              the store failed to answer
+        ├── StoreTimeoutError   ... within its time limit
+        └── PartialResultError  ... completely (a result cut at a limit)
 
 Edges map these once: the CLI to exit codes and messages, the web app to HTTP statuses.
 """
@@ -85,3 +87,11 @@ class NotFoundError(BiokgError):
 
 class StoreError(BiokgError):
     """The store failed to answer; the message names the store and what it said."""
+
+
+class StoreTimeoutError(StoreError):
+    """The store did not answer within the time limit."""
+
+
+class PartialResultError(StoreError):
+    """The store answered with a result cut at one of its limits; it is never passed off as complete."""

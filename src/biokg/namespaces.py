@@ -105,8 +105,28 @@ class BKG(DefinedNamespace):
     Mentoring: URIRef
 
 
+# One prefix per kind of entity, so that `organization:biom` reads well and works in every SPARQL engine
+# (escaped slashes in local names, `id:organization\/biom`, do not).
+ENTITY_KINDS: dict[str, str] = {
+    "organization": "organization/",
+    "person": "person/",
+    "post": "post/",
+    "agreement": "agreement/",
+    "signing": "signing/",
+    "association": "association/",
+    "event": "event/",
+    "coordination": "coordination/",
+    "statistic": "statistic/",
+    "quotation": "quotation/",
+    "source": "source/",
+    "city": "place/city/",
+    "region": "place/region/",
+    "country": "place/country/",
+}
+
 PREFIXES: dict[str, str] = {
     "bkg": str(BKG._NS),
+    **{prefix: str(ID) + path for prefix, path in ENTITY_KINDS.items()},
     "id": str(ID),
     "graph": str(GRAPH),
     "org": str(ORG),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from biokg.namespaces import ONTOLOGY_IRI, SHAPES_IRI, compact
-from biokg.store.base import Store
+from biokg.store.base import Store, select
 
 _GRAPH_SIZES = """
 SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } }
@@ -44,7 +44,7 @@ def statistics(store: Store) -> Statistics:
 
 def _pairs(store: Store, query: str) -> tuple[tuple[str, int], ...]:
     pairs = []
-    for name, count in store.select(query).rows:
+    for name, count in select(store, query).rows:
         assert isinstance(name, ox.NamedNode) and isinstance(count, ox.Literal)
         pairs.append((compact(name.value), int(count.value)))
     return tuple(pairs)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 import pyoxigraph as ox
+
+from biokg.errors import QuerySyntaxError
+from biokg.formats import Format
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -24,23 +27,69 @@ class SelectResult:
         return [row[index] for row in self.rows]
 
 
+Answer = SelectResult | bool | tuple[ox.Triple, ...]
+"""What a query gives: rows for SELECT, a boolean for ASK, triples for CONSTRUCT and DESCRIBE."""
+
+
+Progress = Callable[[int], None]
+
+
 class Store(Protocol):
     """A quad store that answers SPARQL and takes whole named graphs."""
 
     name: str
 
-    def select(self, query: str) -> SelectResult:
-        """Run a SELECT query."""
+    def query(self, query: str) -> Answer:
+        """Run a query and give its whole answer."""
         ...
 
-    def ask(self, query: str) -> bool:
-        """Run an ASK query."""
+    def query_serialized(self, query: str, fmt: Format) -> bytes:
+        """Run a query and give its answer written in `fmt`, by the engine's own writer where it has one."""
         ...
 
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads, all or none."""
+    def replace_graphs(self, quads: Sequence[ox.Quad], on_progress: Progress | None = None) -> None:
+        """Make each named graph of `quads` hold exactly its quads there, other graphs staying as they are;
+        `on_progress` hears how many quads were written since its last call."""
+        ...
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the store's graphs."""
+        ...
+
+    def graph_names(self) -> list[str]:
+        """The names of the store's graphs, sorted."""
+        ...
+
+    def export(self, fmt: Format) -> bytes:
+        """The whole dataset in `fmt` (TriG and N-Quads keep the named graphs, others merge them)."""
         ...
 
     def triple_count(self) -> int:
-        """How many quads the store holds, over all graphs."""
+        """How many quads the store's graphs hold."""
         ...
+
+
+def select(store: Store, query: str) -> SelectResult:
+    """Run a query that must be a SELECT."""
+    answer = store.query(query)
+    if not isinstance(answer, SelectResult):
+        raise QuerySyntaxError("expected a SELECT query")
+    return answer
+
+
+def normalize(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Answer:
+    """An Oxigraph answer read whole into biokg's plain answer types."""
+    if isinstance(answer, ox.QuerySolutions):
+        variables = tuple(variable.value for variable in answer.variables)
+        return SelectResult(variables, tuple(tuple(row[name] for name in variables) for row in answer))
+    if isinstance(answer, ox.QueryBoolean):
+        return bool(answer)
+    return tuple(answer)
+
+
+def serialize_dataset(quads: Iterable[ox.Quad], fmt: Format) -> bytes:
+    """Quads written in `fmt`: with their graphs in a dataset format, merged (each triple once) otherwise."""
+    assert isinstance(fmt.oxigraph, ox.RdfFormat)
+    if fmt.holds_graphs:
+        return ox.serialize(quads, format=fmt.oxigraph) or b""
+    return ox.serialize(dict.fromkeys(quad.triple for quad in quads), format=fmt.oxigraph) or b""

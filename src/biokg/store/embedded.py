@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from biokg.errors import QuerySyntaxError, position_in
-from biokg.store.base import SelectResult
+from biokg.formats import Format
+from biokg.store.base import Answer, Progress, normalize, serialize_dataset
+from biokg.store.generations import Generations
 
 
 class EmbeddedStore:
@@ -16,36 +20,70 @@ class EmbeddedStore:
 
     The default graph of a query is the union of all named graphs (as `oxigraph serve --union-default-graph` and
     Fuseki's unionDefaultGraph): every fact lives in the named graph of its source, and a query without GRAPH
-    sees them all.
+    sees them all. A load builds the whole next store and swaps it in, so readers and a killed load only ever
+    see the old or the new contents. `stamp` is an opaque label of what was loaded (a digest of the sources).
     """
 
-    def __init__(self, path: Path | None = None) -> None:
-        self._store = ox.Store(str(path)) if path is not None else ox.Store()
-        self.name = f"embedded store at {path}" if path is not None else "embedded in-memory store"
+    def __init__(self, directory: Path | None = None) -> None:
+        self._generations = Generations(directory) if directory is not None else None
+        self.name = f"embedded store at {directory}" if directory is not None else "embedded in-memory store"
+        self.stamp: str | None = None
+        self._store = ox.Store()
+        if self._generations is not None:
+            generation, self.stamp = self._generations.current()
+            if generation is None:
+                generation = self._generations.fresh()
+                self._generations.commit(generation, None)
+            self._generations.remove_stale()
+            self._store = ox.Store(str(generation))
 
-    def select(self, query: str) -> SelectResult:
-        solutions = self._query(query)
-        if not isinstance(solutions, ox.QuerySolutions):
-            raise QuerySyntaxError("expected a SELECT query")
-        variables = tuple(variable.value for variable in solutions.variables)
-        rows = tuple(tuple(solution[variable] for variable in variables) for solution in solutions)
-        return SelectResult(variables=variables, rows=rows)
+    def query(self, query: str) -> Answer:
+        return normalize(self._run(query))
 
-    def ask(self, query: str) -> bool:
-        answer = self._query(query)
-        if not isinstance(answer, ox.QueryBoolean):
-            raise QuerySyntaxError("expected an ASK query")
-        return bool(answer)
+    def query_serialized(self, query: str, fmt: Format) -> bytes:
+        answer = self._run(query)
+        if isinstance(answer, ox.QueryTriples) != isinstance(fmt.oxigraph, ox.RdfFormat):
+            raise QuerySyntaxError(f"the format {fmt.name} does not fit the answer of this query")
+        return answer.serialize(format=fmt.oxigraph) or b""  # type: ignore[arg-type]
 
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        self._store.extend(quads)
+    def replace_graphs(
+        self, quads: Sequence[ox.Quad], on_progress: Progress | None = None, stamp: str | None = None
+    ) -> None:
+        replaced = {quad.graph_name for quad in quads}
+        kept = (quad for quad in self._store if quad.graph_name not in replaced)
+        incoming = _reporting(quads, on_progress) if on_progress else quads
+        generation = self._generations.fresh() if self._generations is not None else None
+        successor = ox.Store(str(generation)) if generation is not None else ox.Store()
+        successor.bulk_extend(itertools.chain(kept, incoming))
+        if self._generations is not None and generation is not None:
+            successor.flush()
+            self._generations.commit(generation, stamp)
+        self._store, self.stamp = successor, stamp
+        if self._generations is not None:
+            self._generations.remove_stale()
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self._store)
+
+    def graph_names(self) -> list[str]:
+        return sorted(graph.value for graph in self._store.named_graphs())
+
+    def export(self, fmt: Format) -> bytes:
+        return serialize_dataset(self._store, fmt)
 
     def triple_count(self) -> int:
         return len(self._store)
 
-    def _query(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def _run(self, query: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         try:
             return self._store.query(query, use_default_graph_as_union=True)
         except SyntaxError as error:
-            message = str(error).removeprefix("error ")
-            raise QuerySyntaxError(message, position_in(message)) from None
+            message = str(error)
+            raise QuerySyntaxError(re.sub(r"^(error )?at \d+:\d+: ", "", message), position_in(message)) from None
+
+
+def _reporting(quads: Sequence[ox.Quad], on_progress: Progress, step: int = 50_000) -> Iterator[ox.Quad]:
+    """The quads, telling `on_progress` every `step` of them."""
+    for start in range(0, len(quads), step):
+        yield from quads[start : start + step]
+        on_progress(min(step, len(quads) - start))

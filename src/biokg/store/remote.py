@@ -1,0 +1,199 @@
+"""A remote SPARQL 1.1 store: queries through SPARQLWrapper, writes through the Graph Store Protocol or Update.
+
+Nothing here is specific to one vendor. Two behaviours of real stores are guarded against: a store that does not
+answer (every call has a time limit) and a store that answers with part of a result (Virtuoso sends HTTP 206 at
+its row and time limits, which SPARQLWrapper takes for success): that is an error, never a complete answer.
+"""
+
+from __future__ import annotations
+
+import math
+import socket
+import urllib.error
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+import pyoxigraph as ox
+from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from biokg.errors import PartialResultError, QuerySyntaxError, StoreError, StoreTimeoutError, position_in
+from biokg.formats import Format, format_named
+from biokg.namespaces import BASE
+from biokg.sparql_text import request_form
+from biokg.store.base import Answer, Progress, normalize, serialize_dataset
+
+# SPARQLWrapper's name for each format it can ask a store for; the others are fetched as Turtle and rewritten.
+_WRAPPER_FORMATS = {
+    "json": JSON,
+    "xml": XML,
+    "csv": CSV,
+    "tsv": TSV,
+    "turtle": TURTLE,
+    "jsonld": JSONLD,
+    "rdfxml": RDFXML,
+}
+# Only graphs under biokg's base are biokg's: stores keep graphs of their own (Virtuoso's system graphs).
+_OWN_GRAPHS = f'FILTER (STRSTARTS(STR(?g), "{BASE}"))'
+
+
+@dataclass(frozen=True)
+class RemoteConfig:
+    """Where a remote store answers and how to reach it."""
+
+    query_url: str
+    update_url: str | None = None
+    graph_store_url: str | None = None
+    user: str | None = None
+    password: str | None = None
+    auth: Literal["basic", "digest"] = "basic"
+    timeout: float = 30.0
+
+
+class RemoteStore:
+    """Any SPARQL 1.1 store. Its default graph should be the union of its named graphs, as biokg's own is
+    (`oxigraph serve --union-default-graph`; Virtuoso and most others do so by default)."""
+
+    def __init__(self, config: RemoteConfig) -> None:
+        self.config = config
+        self.name = f"SPARQL store at {config.query_url}"
+
+    def query(self, query: str) -> Answer:
+        form = _query_form(query)
+        if form in ("SELECT", "ASK"):
+            raw = self._fetch(query, format_named("json"))
+            return normalize(ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON))
+        return tuple(ox.parse(self._fetch(query, format_named("turtle")), format=ox.RdfFormat.TURTLE))
+
+    def query_serialized(self, query: str, fmt: Format) -> bytes:
+        form = _query_form(query)
+        if (form in ("SELECT", "ASK")) != isinstance(fmt.oxigraph, ox.QueryResultsFormat):
+            raise QuerySyntaxError(f"the format {fmt.name} does not fit the answer of a {form} query")
+        if fmt.name in _WRAPPER_FORMATS:
+            return self._fetch(query, fmt)
+        triples = ox.parse(self._fetch(query, format_named("turtle")), format=ox.RdfFormat.TURTLE)
+        return ox.serialize(triples, format=fmt.oxigraph) or b""  # type: ignore[arg-type]
+
+    def replace_graphs(self, quads: Sequence[ox.Quad], on_progress: Progress | None = None) -> None:
+        by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for quad in quads:
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise StoreError(f"{self.name}: biokg writes named graphs only, not the default graph")
+            by_graph.setdefault(quad.graph_name, []).append(quad.triple)
+        if self.config.update_url:
+            self._post_update(by_graph)
+            if on_progress:
+                on_progress(len(quads))
+        elif self.config.graph_store_url:
+            for graph, triples in by_graph.items():
+                self._put_graph(graph, triples)
+                if on_progress:
+                    on_progress(len(triples))
+        else:
+            raise StoreError(f"{self.name}: no update or graph store URL is configured, so it cannot be written")
+
+    def quads(self) -> Iterator[ox.Quad]:
+        for graph in self.graph_names():
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            for triple in self.query(query):  # type: ignore[union-attr]
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(graph))
+
+    def graph_names(self) -> list[str]:
+        answer = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OWN_GRAPHS} }}")
+        assert not isinstance(answer, bool | tuple)
+        return sorted(row[0].value for row in answer.rows if row[0] is not None)
+
+    def export(self, fmt: Format) -> bytes:
+        return serialize_dataset(self.quads(), fmt)
+
+    def triple_count(self) -> int:
+        answer = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_OWN_GRAPHS} }}")
+        assert not isinstance(answer, bool | tuple) and answer.rows[0][0] is not None
+        return int(answer.rows[0][0].value)
+
+    def _fetch(self, query: str, fmt: Format) -> bytes:
+        wrapper = SPARQLWrapper(self.config.query_url)
+        wrapper.setMethod(POST)
+        wrapper.setRequestMethod(URLENCODED)
+        wrapper.setTimeout(math.ceil(self.config.timeout))
+        wrapper.setReturnFormat(_WRAPPER_FORMATS[fmt.name])
+        if self.config.user:
+            wrapper.setHTTPAuth(self.config.auth.upper())
+            wrapper.setCredentials(self.config.user, self.config.password or "")
+        wrapper.setQuery(query)
+        try:
+            with wrapper.query().response as response:
+                if response.status == 206:
+                    raise PartialResultError(
+                        f"{self.name} answered with a partial result (HTTP 206): it stopped at one of its row or "
+                        "time limits; narrow the query or raise the store's limits"
+                    )
+                return bytes(response.read())
+        except QueryBadFormed as error:
+            message = _server_message(error)
+            raise QuerySyntaxError(f"{self.name}: {message}", position_in(message)) from None
+        except TimeoutError as error:
+            raise StoreTimeoutError(f"{self.name} did not answer within {self.config.timeout:g} s") from error
+        except urllib.error.URLError as error:
+            if isinstance(error.reason, TimeoutError | socket.timeout):
+                raise StoreTimeoutError(f"{self.name} did not answer within {self.config.timeout:g} s") from error
+            raise StoreError(f"{self.name} could not be reached: {error.reason}") from error
+        except SPARQLWrapperException as error:
+            raise StoreError(f"{self.name} failed: {_server_message(error)}") from error
+
+    def _http(self) -> httpx.Client:
+        auth: httpx.Auth | None = None
+        if self.config.user:
+            password = self.config.password or ""
+            auth = (
+                httpx.DigestAuth(self.config.user, password)
+                if self.config.auth == "digest"
+                else httpx.BasicAuth(self.config.user, password)
+            )
+        return httpx.Client(auth=auth, timeout=self.config.timeout)
+
+    def _put_graph(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        headers = {"Content-Type": "application/n-triples"}
+        assert self.config.graph_store_url is not None
+        self._send("PUT", self.config.graph_store_url, params={"graph": graph.value}, content=body, headers=headers)
+
+    def _post_update(self, by_graph: dict[ox.NamedNode, list[ox.Triple]]) -> None:
+        """One update request for all graphs, so that stores that run a request as one transaction stay whole."""
+        operations = []
+        for graph, triples in by_graph.items():
+            data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
+            operations.append(
+                f"DROP SILENT GRAPH <{graph.value}> ;\nINSERT DATA {{ GRAPH <{graph.value}> {{\n{data}}} }}"
+            )
+        assert self.config.update_url is not None
+        self._send("POST", self.config.update_url, data={"update": " ;\n".join(operations)})
+
+    def _send(self, method: str, url: str, **request: object) -> None:
+        try:
+            with self._http() as client:
+                response = client.request(method, url, **request)  # type: ignore[arg-type]
+        except httpx.TimeoutException as error:
+            raise StoreTimeoutError(f"{self.name} did not answer within {self.config.timeout:g} s") from error
+        except httpx.HTTPError as error:
+            raise StoreError(f"{self.name} could not be reached: {error}") from error
+        if response.status_code >= 300:
+            raise StoreError(f"{self.name} refused the write: HTTP {response.status_code}: {response.text[:500]}")
+
+
+def _query_form(query: str) -> str:
+    form = request_form(query)
+    if form is None:
+        raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    if form == "UPDATE":
+        raise QuerySyntaxError("this is a SPARQL update, not a query")
+    return form
+
+
+def _server_message(error: SPARQLWrapperException) -> str:
+    """The store's own words from a SPARQLWrapper error, without SPARQLWrapper's boilerplate."""
+    text = str(error)
+    marker = "Response:\n"
+    return text.split(marker, 1)[1].strip() if marker in text else text

@@ -1,0 +1,30 @@
+"""RDF terms written for people: compact IRIs, literals with their language."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from biokg.namespaces import compact
+
+_PLAIN_DATATYPES = {
+    "http://www.w3.org/2001/XMLSchema#string",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+}
+
+
+def show_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    """An IRI as prefix:local where a known prefix covers it, a literal as its text (@lang, ^^type), a blank node
+    as _:id, and nothing for an unbound value."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"{term.value}@{term.language}"
+        if term.datatype.value in _PLAIN_DATATYPES:
+            return term.value
+        return f"{term.value}^^{compact(term.datatype.value)}"
+    return str(term)
