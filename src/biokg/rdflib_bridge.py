@@ -23,6 +23,18 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     return Literal(term.value, datatype=None if datatype == _STRING else URIRef(datatype))
 
 
+def from_rdflib(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The Oxigraph term equal to an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+
+
 def graph_of(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
     """An rdflib graph of the triples (graph names dropped: the union of the named graphs)."""
     graph = Graph()

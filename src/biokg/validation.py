@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -12,7 +12,8 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from biokg.namespaces import compact
-from biokg.rdflib_bridge import graph_of
+from biokg.rdflib_bridge import from_rdflib, graph_of, to_rdflib
+from biokg.shacl_sparql import SparqlCheck, run_checks, split_shapes
 from biokg.sources import Sources
 
 
@@ -68,13 +69,37 @@ def validate_quads(data: Iterable[ox.Quad | ox.Triple], shapes: Graph, ontology:
     The ontology's own individuals (roles, sectors, qualifiers) are part of what data points at, so they are
     validated with it.
     """
-    data_graph = graph_of(data)
+    triples = [quad.triple if isinstance(quad, ox.Quad) else quad for quad in data]
+    data_graph = graph_of(triples)
     checked = len(data_graph)
     data_graph += ontology
     add_rdfs_entailments(data_graph, ontology)
-    _conforms, results, _text = pyshacl_validate(data_graph, shacl_graph=shapes, inference="none", advanced=True)
-    findings = tuple(sorted(_findings(results, shapes), key=lambda f: (f.focus, f.path or "", f.message)))
-    return ValidationReport(findings=findings, triples=checked)
+    core_shapes, sparql_checks = split_shapes(shapes)
+    _conforms, results, _text = pyshacl_validate(data_graph, shacl_graph=core_shapes, inference="none")
+    findings = [*_findings(results, shapes), *_sparql_findings(sparql_checks, triples, ontology)]
+    return ValidationReport(
+        findings=tuple(sorted(findings, key=lambda f: (f.focus, f.path or "", f.message))), triples=checked
+    )
+
+
+def _sparql_findings(checks: list[SparqlCheck], triples: list[ox.Triple], ontology: Graph) -> Iterator[Finding]:
+    """The violations of the SHACL-SPARQL constraints, run by Oxigraph over the data and the ontology."""
+    store = ox.Store()
+    default = ox.DefaultGraph()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in triples)
+    store.bulk_extend(
+        ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), default)  # type: ignore[arg-type]
+        for s, p, o in ontology
+    )
+    for violation in run_checks(checks, store):
+        yield Finding(
+            severity="Violation",
+            focus=_show(to_rdflib(violation.focus)) or "",
+            path=None,
+            value=_show(to_rdflib(violation.value)) if violation.value is not None else None,
+            message=violation.message,
+            shape=_show(violation.shape) or "",
+        )
 
 
 def add_rdfs_entailments(data: Graph, ontology: Graph) -> None:

@@ -47,9 +47,11 @@ class Store(Protocol):
         """Run a query and give its answer written in `fmt`, by the engine's own writer where it has one."""
         ...
 
-    def replace_graphs(self, quads: Sequence[ox.Quad], on_progress: Progress | None = None) -> None:
-        """Make each named graph of `quads` hold exactly its quads there, other graphs staying as they are;
-        `on_progress` hears how many quads were written since its last call."""
+    def replace_graphs(
+        self, quads: Sequence[ox.Quad], on_progress: Progress | None = None, graphs: Iterable[str] = ()
+    ) -> None:
+        """Make each named graph of `quads`, and each of `graphs` (emptied if `quads` has none of it), hold exactly
+        its quads there, other graphs staying as they are; `on_progress` hears how many quads were written."""
         ...
 
     def quads(self) -> Iterator[ox.Quad]:

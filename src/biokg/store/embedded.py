@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,9 +47,13 @@ class EmbeddedStore:
         return answer.serialize(format=fmt.oxigraph) or b""  # type: ignore[arg-type]
 
     def replace_graphs(
-        self, quads: Sequence[ox.Quad], on_progress: Progress | None = None, stamp: str | None = None
+        self,
+        quads: Sequence[ox.Quad],
+        on_progress: Progress | None = None,
+        graphs: Iterable[str] = (),
+        stamp: str | None = None,
     ) -> None:
-        replaced = {quad.graph_name for quad in quads}
+        replaced = {quad.graph_name for quad in quads} | {ox.NamedNode(graph) for graph in graphs}
         kept = (quad for quad in self._store if quad.graph_name not in replaced)
         incoming = _reporting(quads, on_progress) if on_progress else quads
         generation = self._generations.fresh() if self._generations is not None else None

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 import socket
 import urllib.error
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import httpx
 import pyoxigraph as ox
-from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TURTLE, URLENCODED, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from biokg.errors import PartialResultError, QuerySyntaxError, StoreError, StoreTimeoutError, position_in
@@ -25,12 +25,13 @@ from biokg.namespaces import BASE
 from biokg.sparql_text import request_form
 from biokg.store.base import Answer, Progress, normalize, serialize_dataset
 
-# SPARQLWrapper's name for each format it can ask a store for; the others are fetched as Turtle and rewritten.
+# SPARQLWrapper's name for each format whose store answer is passed through as it is. The others are fetched as
+# JSON results or Turtle and rewritten by Oxigraph: N-Triples, TriG and N-Quads, which SPARQLWrapper cannot ask
+# for, and TSV, which Virtuoso writes with quoted names instead of the ?variables of the W3C format.
 _WRAPPER_FORMATS = {
     "json": JSON,
     "xml": XML,
     "csv": CSV,
-    "tsv": TSV,
     "turtle": TURTLE,
     "jsonld": JSONLD,
     "rdfxml": RDFXML,
@@ -65,7 +66,9 @@ class RemoteStore:
         if form in ("SELECT", "ASK"):
             raw = self._fetch(query, format_named("json"))
             return normalize(ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON))
-        return tuple(ox.parse(self._fetch(query, format_named("turtle")), format=ox.RdfFormat.TURTLE))
+        return tuple(
+            quad.triple for quad in ox.parse(self._fetch(query, format_named("turtle")), format=ox.RdfFormat.TURTLE)
+        )
 
     def query_serialized(self, query: str, fmt: Format) -> bytes:
         form = _query_form(query)
@@ -73,11 +76,19 @@ class RemoteStore:
             raise QuerySyntaxError(f"the format {fmt.name} does not fit the answer of a {form} query")
         if fmt.name in _WRAPPER_FORMATS:
             return self._fetch(query, fmt)
-        triples = ox.parse(self._fetch(query, format_named("turtle")), format=ox.RdfFormat.TURTLE)
-        return ox.serialize(triples, format=fmt.oxigraph) or b""  # type: ignore[arg-type]
+        if isinstance(fmt.oxigraph, ox.QueryResultsFormat):
+            raw = self._fetch(query, format_named("json"))
+            solutions = ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
+            return solutions.serialize(format=fmt.oxigraph) or b""
+        triples = (
+            quad.triple for quad in ox.parse(self._fetch(query, format_named("turtle")), format=ox.RdfFormat.TURTLE)
+        )
+        return ox.serialize(triples, format=fmt.oxigraph) or b""
 
-    def replace_graphs(self, quads: Sequence[ox.Quad], on_progress: Progress | None = None) -> None:
-        by_graph: dict[ox.NamedNode, list[ox.Triple]] = {}
+    def replace_graphs(
+        self, quads: Sequence[ox.Quad], on_progress: Progress | None = None, graphs: Iterable[str] = ()
+    ) -> None:
+        by_graph: dict[ox.NamedNode, list[ox.Triple]] = {ox.NamedNode(graph): [] for graph in graphs}
         for quad in quads:
             if not isinstance(quad.graph_name, ox.NamedNode):
                 raise StoreError(f"{self.name}: biokg writes named graphs only, not the default graph")
@@ -125,11 +136,7 @@ class RemoteStore:
         wrapper.setQuery(query)
         try:
             with wrapper.query().response as response:
-                if response.status == 206:
-                    raise PartialResultError(
-                        f"{self.name} answered with a partial result (HTTP 206): it stopped at one of its row or "
-                        "time limits; narrow the query or raise the store's limits"
-                    )
+                self._refuse_partial(response.status, response.getheader("X-SPARQL-MaxRows"))
                 return bytes(response.read())
         except QueryBadFormed as error:
             message = _server_message(error)
@@ -143,6 +150,20 @@ class RemoteStore:
         except SPARQLWrapperException as error:
             raise StoreError(f"{self.name} failed: {_server_message(error)}") from error
 
+    def _refuse_partial(self, status: int, row_limit: str | None) -> None:
+        """Raise if the store says it cut its answer: HTTP 206 (Virtuoso at its time limit), or a row-limit header
+        (Virtuoso's X-SPARQL-MaxRows, sent with a 200 only when its ResultSetMaxRows cut the result)."""
+        if status == 206:
+            raise PartialResultError(
+                f"{self.name} answered with a partial result (HTTP 206): it stopped at one of its limits; "
+                "narrow the query or raise the store's limits"
+            )
+        if row_limit is not None:
+            raise PartialResultError(
+                f"{self.name} answered with a partial result: it cut the rows at its limit of {row_limit}; "
+                "narrow the query or raise the store's limits"
+            )
+
     def _http(self) -> httpx.Client:
         auth: httpx.Auth | None = None
         if self.config.user:
@@ -155,23 +176,27 @@ class RemoteStore:
         return httpx.Client(auth=auth, timeout=self.config.timeout)
 
     def _put_graph(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
+        assert self.config.graph_store_url is not None
+        params = {"graph": graph.value}
+        if not triples:  # an empty graph is no graph: delete it (404 when it was not there is fine)
+            self._send("DELETE", self.config.graph_store_url, params=params, missing_is_fine=True)
+            return
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         headers = {"Content-Type": "application/n-triples"}
-        assert self.config.graph_store_url is not None
-        self._send("PUT", self.config.graph_store_url, params={"graph": graph.value}, content=body, headers=headers)
+        self._send("PUT", self.config.graph_store_url, params=params, content=body, headers=headers)
 
     def _post_update(self, by_graph: dict[ox.NamedNode, list[ox.Triple]]) -> None:
         """One update request for all graphs, so that stores that run a request as one transaction stay whole."""
         operations = []
         for graph, triples in by_graph.items():
             data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode()
-            operations.append(
-                f"DROP SILENT GRAPH <{graph.value}> ;\nINSERT DATA {{ GRAPH <{graph.value}> {{\n{data}}} }}"
-            )
+            operations.append(f"DROP SILENT GRAPH <{graph.value}>")
+            if data:
+                operations.append(f"INSERT DATA {{ GRAPH <{graph.value}> {{\n{data}}} }}")
         assert self.config.update_url is not None
         self._send("POST", self.config.update_url, data={"update": " ;\n".join(operations)})
 
-    def _send(self, method: str, url: str, **request: object) -> None:
+    def _send(self, method: str, url: str, missing_is_fine: bool = False, **request: object) -> None:
         try:
             with self._http() as client:
                 response = client.request(method, url, **request)  # type: ignore[arg-type]
@@ -179,6 +204,8 @@ class RemoteStore:
             raise StoreTimeoutError(f"{self.name} did not answer within {self.config.timeout:g} s") from error
         except httpx.HTTPError as error:
             raise StoreError(f"{self.name} could not be reached: {error}") from error
+        if response.status_code == 404 and missing_is_fine:
+            return
         if response.status_code >= 300:
             raise StoreError(f"{self.name} refused the write: HTTP {response.status_code}: {response.text[:500]}")
 

@@ -1,0 +1,227 @@
+"""One suite over every kind of store, with identical expected answers."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import gc
+import hashlib
+import io
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import remote_store
+from servers import oxigraph_server, require_virtuoso, virtuoso_server
+
+from biokg.dataset import load_quads, load_validated
+from biokg.errors import NonConformingDataError, PartialResultError, QuerySyntaxError, StoreError, StoreTimeoutError
+from biokg.formats import FORMATS, Format, ResultKind
+from biokg.namespaces import sparql_prologue
+from biokg.rdflib_bridge import graph_of
+from biokg.sources import Sources
+from biokg.store import EmbeddedStore, RemoteConfig, RemoteStore, SelectResult, Store
+from biokg.validation import validate_quads
+
+TEST_GRAPH = "https://w3id.org/biokg/graph/test-extra"
+SHIPPED_GRAPHS = [
+    "https://w3id.org/biokg/graph/biom-osaka-partnership-renewal-2022",
+    "https://w3id.org/biokg/graph/metadata",
+    "https://w3id.org/biokg/graph/places",
+    "https://w3id.org/biokg/ontology",
+    "https://w3id.org/biokg/shapes",
+]
+WRITABLE_KINDS = [
+    "embedded",
+    "oxigraph-graph-store",
+    "oxigraph-update",
+    pytest.param("virtuoso", marks=pytest.mark.virtuoso),
+]
+PEOPLE = sparql_prologue() + "SELECT ?person ?name WHERE { ?person a bkg:Person ; rdfs:label ?name } ORDER BY ?name"
+DOMDEY = "https://w3id.org/biokg/id/person/horst-domdey"
+
+
+@pytest.fixture(params=WRITABLE_KINDS)
+def loaded(request: pytest.FixtureRequest, sources: Sources, tmp_path: Path) -> Iterator[Store]:
+    """A store of each kind holding the shipped graph and nothing else of biokg's."""
+    kind = request.param
+    if kind == "embedded":
+        store: Store = EmbeddedStore(tmp_path / "store")
+        load_validated(store, sources)
+        yield store
+    elif kind.startswith("oxigraph"):
+        with oxigraph_server(tmp_path / "oxigraph") as server:
+            if kind == "oxigraph-update":
+                server = dataclasses.replace(server, graph_store_url=None)
+            store = remote_store(server)
+            load_validated(store, sources)
+            yield store
+    else:
+        store = remote_store(request.getfixturevalue("virtuoso"))
+        load_validated(store, sources)
+        yield store
+        store.replace_graphs([], graphs=[TEST_GRAPH])
+
+
+def fingerprint(store: Store) -> str:
+    """A canonical digest of every quad of the store: equal digests, equal contents."""
+    lines = sorted(str(quad) for quad in store.quads())
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def extra_quads(count: int = 3) -> list[ox.Quad]:
+    """Quads that no shape targets, in the test graph."""
+    graph = ox.NamedNode(TEST_GRAPH)
+    return [
+        ox.Quad(ox.NamedNode(f"urn:test:{i}"), ox.NamedNode("urn:test:value"), ox.Literal(str(i)), graph)
+        for i in range(count)
+    ]
+
+
+def shipped_count(sources: Sources) -> int:
+    return len({*sources.ontology, *sources.shapes, *sources.data})
+
+
+def test_every_kind_holds_the_same_graphs_and_counts(loaded: Store, sources: Sources) -> None:
+    assert loaded.graph_names() == SHIPPED_GRAPHS
+    assert loaded.triple_count() == shipped_count(sources)
+
+
+def test_select_ask_and_construct_answer_alike(loaded: Store) -> None:
+    people = loaded.query(PEOPLE)
+    assert isinstance(people, SelectResult)
+    assert people.variables == ("person", "name")
+    assert [(row[0].value, row[1].value) for row in people.rows] == [  # type: ignore[union-attr]
+        (DOMDEY, "Horst Domdey"),
+        ("https://w3id.org/biokg/id/person/shizuko-akira", "Shizuko Akira"),
+    ]
+    assert loaded.query(f"ASK {{ <{DOMDEY}> ?p ?o }}") is True
+    assert loaded.query("ASK { <urn:nothing> ?p ?o }") is False
+    triples = loaded.query(f"CONSTRUCT {{ <{DOMDEY}> ?p ?o }} WHERE {{ <{DOMDEY}> ?p ?o }}")
+    assert isinstance(triples, tuple)
+    assert len(triples) == 5
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=[fmt.name for fmt in FORMATS])
+def test_every_format_is_served_and_parses_back(loaded: Store, fmt: Format) -> None:
+    people = [[DOMDEY, "Horst Domdey"], ["https://w3id.org/biokg/id/person/shizuko-akira", "Shizuko Akira"]]
+    if fmt.name == "csv":  # lossy by design: Oxigraph does not parse it back, Python's csv does
+        raw = loaded.query_serialized(PEOPLE, fmt).decode()
+        assert list(csv.reader(io.StringIO(raw))) == [["person", "name"], *people]
+    elif fmt.kind is ResultKind.SOLUTIONS:
+        parsed = ox.parse_query_results(loaded.query_serialized(PEOPLE, fmt), format=fmt.oxigraph)
+        assert isinstance(parsed, ox.QuerySolutions)
+        assert [[row["person"].value, row["name"].value] for row in parsed] == people  # type: ignore[union-attr]
+    else:
+        construct = f"CONSTRUCT {{ <{DOMDEY}> ?p ?o }} WHERE {{ <{DOMDEY}> ?p ?o }}"
+        raw = loaded.query_serialized(construct, fmt)
+        assert isinstance(fmt.oxigraph, ox.RdfFormat)
+        parsed_triples = {quad.triple for quad in ox.parse(raw, format=fmt.oxigraph)}
+        assert parsed_triples == set(loaded.query(construct))  # type: ignore[arg-type]
+        assert len(parsed_triples) == 5
+
+
+def test_a_format_that_does_not_fit_the_query_is_refused(loaded: Store) -> None:
+    with pytest.raises(QuerySyntaxError, match="does not fit"):
+        loaded.query_serialized(PEOPLE, next(fmt for fmt in FORMATS if fmt.name == "turtle"))
+
+
+def test_a_malformed_query_is_a_query_syntax_error(loaded: Store) -> None:
+    with pytest.raises(QuerySyntaxError) as caught:
+        loaded.query("SELECT ?s WHERE { ?s ?p }")
+    assert str(caught.value).startswith("malformed SPARQL query: ")
+
+
+def test_replacing_a_graph_leaves_the_others_as_they_were(loaded: Store, sources: Sources) -> None:
+    shipped = fingerprint(loaded)
+    loaded.replace_graphs(extra_quads(3))
+    loaded.replace_graphs(extra_quads(2))
+    assert loaded.graph_names() == sorted([*SHIPPED_GRAPHS, TEST_GRAPH])
+    assert loaded.triple_count() == shipped_count(sources) + 2
+    loaded.replace_graphs([], graphs=[TEST_GRAPH])
+    assert fingerprint(loaded) == shipped
+
+
+def test_a_load_with_one_violation_leaves_the_store_byte_for_byte_unchanged(loaded: Store, sources: Sources) -> None:
+    before = fingerprint(loaded)
+    post_without_role = ox.Quad(
+        ox.NamedNode("https://w3id.org/biokg/id/post/biom-cfo"),
+        ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        ox.NamedNode("http://www.w3.org/ns/org#Post"),
+        ox.NamedNode(TEST_GRAPH),
+    )
+    with pytest.raises(NonConformingDataError) as caught:
+        load_quads(loaded, [*extra_quads(100), post_without_role], sources)
+    assert "A post has exactly one org:role" in caught.value.report.render()
+    assert fingerprint(loaded) == before
+
+
+def test_a_conforming_load_lands_and_exports_with_its_graph(loaded: Store, sources: Sources) -> None:
+    load_quads(loaded, extra_quads(4), sources)
+    trig = loaded.export(next(fmt for fmt in FORMATS if fmt.name == "trig"))
+    assert set(ox.parse(trig, format=ox.RdfFormat.TRIG)) == set(loaded.quads())
+    assert {quad for quad in loaded.quads() if quad.graph_name.value == TEST_GRAPH} == set(extra_quads(4))
+
+
+def test_an_on_disk_store_survives_reopening_and_is_not_rebuilt(tmp_path: Path, sources: Sources) -> None:
+    from biokg.dataset import ensure_loaded
+
+    first = EmbeddedStore(tmp_path / "store")
+    built = ensure_loaded(first, sources)
+    digest = fingerprint(first)
+    del first  # closes the store: RocksDB allows one open per folder
+    gc.collect()
+    assert built is True
+    reopened = EmbeddedStore(tmp_path / "store")
+    assert ensure_loaded(reopened, sources) is False
+    assert fingerprint(reopened) == digest
+    assert len(list((tmp_path / "store").glob("generation-*"))) == 1
+
+
+@pytest.mark.virtuoso
+def test_a_partial_answer_from_virtuoso_is_an_error(tmp_path: Path, sources: Sources) -> None:
+    require_virtuoso()
+    with virtuoso_server(tmp_path, max_rows=5) as server:
+        store = remote_store(server)
+        load_validated(store, sources)
+        with pytest.raises(PartialResultError, match="cut the rows at its limit of 5"):
+            store.query("SELECT ?s ?p ?o WHERE { GRAPH <https://w3id.org/biokg/graph/places> { ?s ?p ?o } }")
+
+
+def test_a_store_that_does_not_answer_times_out_with_its_name() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        accepted: list[socket.socket] = []
+        thread = threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True)
+        thread.start()
+        store = RemoteStore(RemoteConfig(query_url=f"http://127.0.0.1:{port}/sparql", timeout=1))
+        with pytest.raises(
+            StoreTimeoutError, match=rf"SPARQL store at http://127.0.0.1:{port}/sparql did not answer"
+        ):
+            store.query("ASK {}")
+        thread.join(5)
+        for connection in accepted:
+            connection.close()
+
+
+def test_an_unreachable_store_is_an_error_that_names_it() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    store = RemoteStore(RemoteConfig(query_url=f"http://127.0.0.1:{port}/sparql", timeout=2))
+    with pytest.raises(StoreError, match=rf"SPARQL store at http://127.0.0.1:{port}/sparql could not be reached"):
+        store.query("ASK {}")
+
+
+def test_data_exported_from_a_store_validates_again(loaded: Store, sources: Sources) -> None:
+    exported = ox.parse(
+        loaded.export(next(fmt for fmt in FORMATS if fmt.name == "nquads")), format=ox.RdfFormat.N_QUADS
+    )
+    data = [quad for quad in exported if quad.graph_name.value.startswith("https://w3id.org/biokg/graph/")]
+    report = validate_quads(data, shapes=graph_of(sources.shapes), ontology=graph_of(sources.ontology))
+    assert report.findings == ()
