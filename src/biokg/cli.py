@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from pathlib import Path
@@ -191,3 +192,56 @@ def export(
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on [env BIOKG_HOST, default 127.0.0.1].")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on [env BIOKG_PORT, default 8000].")] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds a query may run before it is stopped [default 30].")
+    ] = None,
+    max_rows: Annotated[int | None, typer.Option(help="Rows an answer holds at most [default 10000].")] = None,
+    workers: Annotated[int | None, typer.Option(help="Query worker processes [default: one per core].")] = None,
+    allow_service: Annotated[
+        bool | None, typer.Option("--allow-service/--no-service", help="Let queries call other endpoints.")
+    ] = None,
+    store: StoreDir = None,
+    sparql_url: SparqlUrl = None,
+) -> None:
+    """Serve the graph over HTTP: the SPARQL 1.1 endpoint at /sparql, health at /healthz.
+
+    The embedded store holds the shipped data, validated at start; a graph that does not conform is not served.
+    """
+    import uvicorn
+
+    from biokg.server import prepare
+    from biokg.web import create_app
+
+    settings = _settings(
+        host=host,
+        port=port,
+        query_time_limit=time_limit,
+        max_rows=max_rows,
+        query_workers=workers,
+        allow_service=allow_service,
+        store=store,
+        sparql_url=sparql_url,
+    )
+    try:
+        context = prepare(settings)
+    except BiokgError as error:
+        raise _fail(error) from None
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    typer.echo(
+        f"Serving {context.triples} triples from the {context.store_name} at http://{settings.host}:{settings.port}/sparql",
+        err=True,
+    )
+    try:
+        uvicorn.run(
+            create_app(context), host=settings.host, port=settings.port, access_log=False, log_level="warning"
+        )
+    finally:
+        context.engine.close()

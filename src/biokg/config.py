@@ -27,3 +27,20 @@ class Settings(BaseSettings):
     sparql_auth: Literal["basic", "digest"] = "basic"
     sparql_timeout: float = 30.0
     """Seconds a remote store may take to answer (BIOKG_SPARQL_TIMEOUT)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    query_time_limit: float = 30.0
+    """Seconds a query of the public endpoint may run before it is stopped (BIOKG_QUERY_TIME_LIMIT)."""
+    max_rows: int = 10_000
+    """Rows (or triples) an answer of the endpoint holds at most; a cut answer says so (BIOKG_MAX_ROWS)."""
+    max_request_bytes: int = 1_000_000
+    """Largest request body the endpoint reads; larger ones get 413 (BIOKG_MAX_REQUEST_BYTES)."""
+    max_nesting: int = 200
+    """Deepest nesting of groups a query may have (BIOKG_MAX_NESTING); Oxigraph's parser crashes near 5,000."""
+    query_workers: int = 0
+    """Worker processes that run queries of the embedded store; 0 means one per core (BIOKG_QUERY_WORKERS)."""
+    allow_service: bool = False
+    """Whether queries may use SERVICE to call other endpoints (BIOKG_ALLOW_SERVICE)."""
+    cors_origins: list[str] = ["*"]
+    """Origins that may read the endpoint from a browser (BIOKG_CORS_ORIGINS, a JSON list); never with credentials."""

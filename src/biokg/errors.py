@@ -81,6 +81,11 @@ class QuerySyntaxError(BiokgError):
         super().__init__(f"malformed SPARQL query: {where}{message}")
 
 
+def engine_query_error(message: str) -> QuerySyntaxError:
+    """Oxigraph's SPARQL parser message ("error at 2:9: expected ...") as a QuerySyntaxError with its position."""
+    return QuerySyntaxError(re.sub(r"^(error )?at \d+:\d+: ", "", message), position_in(message))
+
+
 class NotFoundError(BiokgError):
     """A file, graph or resource that is not there."""
 

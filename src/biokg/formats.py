@@ -61,3 +61,59 @@ def format_named(name: str) -> Format:
 def names_of(kind: ResultKind) -> list[str]:
     """The short names of the formats of one kind."""
     return [fmt.name for fmt in FORMATS if fmt.kind is kind]
+
+
+def _media_ranges(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header with their quality values, in the order given."""
+    ranges = []
+    for part in accept.split(","):
+        fields = [field.strip() for field in part.split(";")]
+        if not fields[0]:
+            continue
+        quality = 1.0
+        for parameter in fields[1:]:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((fields[0].lower(), quality))
+    return ranges
+
+
+def _matches(media_range: str, media_type: str) -> int:
+    """How specifically a media range matches a type: 2 exact, 1 type/*, 0 */*, -1 not at all."""
+    if media_range == media_type:
+        return 2
+    if media_range == "*/*":
+        return 0
+    if media_range.endswith("/*") and media_type.startswith(media_range[:-1]):
+        return 1
+    return -1
+
+
+def negotiate(accept: str | None, candidates: list[Format]) -> Format | None:
+    """The candidate the Accept header prefers (RFC 9110 quality values, the most specific range deciding);
+    the first candidate when there is no header; None when nothing acceptable is offered."""
+    if not accept or not accept.strip():
+        return candidates[0]
+    ranges = _media_ranges(accept)
+    best: tuple[float, int, int] | None = None
+    chosen = None
+    for position, candidate in enumerate(candidates):
+        matching = [
+            (_matches(r, candidate.media_type), q) for r, q in ranges if _matches(r, candidate.media_type) >= 0
+        ]
+        if not matching:
+            continue
+        specificity, quality = max(matching)
+        rank = (quality, specificity, -position)
+        if quality > 0 and (best is None or rank > best):
+            best, chosen = rank, candidate
+    return chosen
+
+
+def candidates_for(kind: ResultKind) -> list[Format]:
+    """The formats a query answer of one kind can be written in, the default first."""
+    return [fmt for fmt in FORMATS if fmt.kind is kind]

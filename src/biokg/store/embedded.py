@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from biokg.errors import QuerySyntaxError, position_in
+from biokg.errors import QuerySyntaxError, engine_query_error
 from biokg.formats import Format
 from biokg.store.base import Answer, Progress, normalize, serialize_dataset
 from biokg.store.generations import Generations
@@ -82,8 +81,7 @@ class EmbeddedStore:
         try:
             return self._store.query(query, use_default_graph_as_union=True)
         except SyntaxError as error:
-            message = str(error)
-            raise QuerySyntaxError(re.sub(r"^(error )?at \d+:\d+: ", "", message), position_in(message)) from None
+            raise engine_query_error(str(error)) from None
 
 
 def _reporting(quads: Sequence[ox.Quad], on_progress: Progress, step: int = 50_000) -> Iterator[ox.Quad]:

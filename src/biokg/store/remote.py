@@ -70,18 +70,23 @@ class RemoteStore:
             quad.triple for quad in ox.parse(self._fetch(query, format_named("turtle")), format=ox.RdfFormat.TURTLE)
         )
 
-    def query_serialized(self, query: str, fmt: Format) -> bytes:
+    def query_serialized(
+        self, query: str, fmt: Format, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
+    ) -> bytes:
+        """Like Store.query_serialized; the graphs, if given, are the query's dataset (SPARQL 1.1 Protocol)."""
         form = _query_form(query)
         if (form in ("SELECT", "ASK")) != isinstance(fmt.oxigraph, ox.QueryResultsFormat):
             raise QuerySyntaxError(f"the format {fmt.name} does not fit the answer of a {form} query")
+        dataset = (tuple(default_graphs), tuple(named_graphs))
         if fmt.name in _WRAPPER_FORMATS:
-            return self._fetch(query, fmt)
+            return self._fetch(query, fmt, dataset)
         if isinstance(fmt.oxigraph, ox.QueryResultsFormat):
-            raw = self._fetch(query, format_named("json"))
+            raw = self._fetch(query, format_named("json"), dataset)
             solutions = ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
             return solutions.serialize(format=fmt.oxigraph) or b""
         triples = (
-            quad.triple for quad in ox.parse(self._fetch(query, format_named("turtle")), format=ox.RdfFormat.TURTLE)
+            quad.triple
+            for quad in ox.parse(self._fetch(query, format_named("turtle"), dataset), format=ox.RdfFormat.TURTLE)
         )
         return ox.serialize(triples, format=fmt.oxigraph) or b""
 
@@ -124,8 +129,12 @@ class RemoteStore:
         assert not isinstance(answer, bool | tuple) and answer.rows[0][0] is not None
         return int(answer.rows[0][0].value)
 
-    def _fetch(self, query: str, fmt: Format) -> bytes:
+    def _fetch(self, query: str, fmt: Format, dataset: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> bytes:
         wrapper = SPARQLWrapper(self.config.query_url)
+        for graph in dataset[0]:
+            wrapper.addDefaultGraph(graph)
+        for graph in dataset[1]:
+            wrapper.addNamedGraph(graph)
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setTimeout(math.ceil(self.config.timeout))

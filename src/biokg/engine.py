@@ -1,0 +1,37 @@
+"""The query engines behind the endpoint: worker processes over the embedded store, or a remote store."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from biokg.formats import format_named
+from biokg.store.remote import RemoteStore
+from biokg.workers import QueryJob, QueryOutcome
+
+
+class QueryEngine(Protocol):
+    """Runs one query job and gives its written answer."""
+
+    def run(self, job: QueryJob) -> QueryOutcome:
+        """Run a job; raise a BiokgError on a bad query, a time-out or a failing store."""
+        ...
+
+    def close(self) -> None:
+        """Release what the engine holds."""
+        ...
+
+
+class RemoteEngine:
+    """Forwards queries to a remote store and its answer as written there, without parsing it again."""
+
+    def __init__(self, store: RemoteStore) -> None:
+        self.store = store
+
+    def run(self, job: QueryJob) -> QueryOutcome:
+        body = self.store.query_serialized(
+            job.query, format_named(job.format_name), job.default_graphs, job.named_graphs
+        )
+        return QueryOutcome(body)
+
+    def close(self) -> None:
+        """Nothing to release: every call opens its own connection."""

@@ -1,0 +1,64 @@
+"""What a query sent to the public endpoint may do, checked before the engine sees it.
+
+Oxigraph's parser has no depth guard (about 5,000 nested groups overflow its stack and kill the process), and
+its SERVICE and LOAD make real HTTP requests that no Python setting can switch off, so both are refused here,
+from the text itself, before evaluation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from biokg.errors import BiokgError
+from biokg.sparql_text import blank_opaque_parts, request_form
+
+_OPENERS = {"(": ")", "{": "}", "[": "]"}
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+class RefusedQueryError(BiokgError):
+    """A query the endpoint will not run; the message says why."""
+
+
+@dataclass(frozen=True)
+class QueryPolicy:
+    """The limits of the public endpoint."""
+
+    max_query_length: int = 100_000
+    max_nesting: int = 200
+    allow_service: bool = False
+
+
+def check_query(text: str, policy: QueryPolicy) -> str:
+    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE) if the endpoint may run it; raise otherwise."""
+    if len(text) > policy.max_query_length:
+        raise RefusedQueryError(
+            f"the query is {len(text)} characters long; this endpoint takes at most {policy.max_query_length}"
+        )
+    blanked = blank_opaque_parts(text)
+    depth = nesting_depth(blanked)
+    if depth > policy.max_nesting:
+        raise RefusedQueryError(
+            f"the query nests groups {depth} deep; this endpoint takes at most {policy.max_nesting}"
+        )
+    form = request_form(text)
+    if form == "UPDATE":
+        raise RefusedQueryError("this is a SPARQL update, and this endpoint is read-only: it answers queries only")
+    if form is None:
+        raise RefusedQueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue")
+    if not policy.allow_service and _SERVICE.search(blanked):
+        raise RefusedQueryError("SERVICE (federated query) is switched off on this endpoint (BIOKG_ALLOW_SERVICE)")
+    return form
+
+
+def nesting_depth(blanked: str) -> int:
+    """The deepest nesting of brackets, braces and parentheses in a text whose strings and IRIs are blanked."""
+    depth = deepest = 0
+    for character in blanked:
+        if character in _OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in ")}]":
+            depth = max(0, depth - 1)
+    return deepest

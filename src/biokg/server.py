@@ -1,0 +1,54 @@
+"""Everything `biokg serve` does before it listens: open and validate the store, start the query engine."""
+
+from __future__ import annotations
+
+import os
+
+import pyoxigraph as ox
+
+from biokg.config import Settings
+from biokg.dataset import ensure_loaded
+from biokg.engine import QueryEngine, RemoteEngine
+from biokg.errors import NonConformingDataError
+from biokg.guard import QueryPolicy
+from biokg.rdflib_bridge import graph_of
+from biokg.sources import load_sources
+from biokg.store import EmbeddedStore, RemoteStore, open_store
+from biokg.validation import validate_quads
+from biokg.web.context import ServerContext
+from biokg.workers import WorkerPool
+
+_GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+
+
+def prepare(settings: Settings) -> ServerContext:
+    """The server's context; raises NonConformingDataError when the store's graph does not conform."""
+    sources = load_sources()
+    store = open_store(settings)
+    policy = QueryPolicy(max_nesting=settings.max_nesting, allow_service=settings.allow_service)
+    if isinstance(store, RemoteStore):
+        report = validate_quads(list(store.quads()), graph_of(sources.shapes), graph_of(sources.ontology))
+        if not report.conforms:
+            raise NonConformingDataError(report)
+        sizes = tuple((graph, _count(store, graph)) for graph in store.graph_names())
+        return ServerContext(settings, RemoteEngine(store), policy, store.name, sizes)
+    ensure_loaded(store, sources)
+    memory = _in_memory(store)
+    solutions = memory.query(_GRAPH_SIZES)
+    assert isinstance(solutions, ox.QuerySolutions)
+    sizes = tuple((row["g"].value, int(row["n"].value)) for row in solutions)
+    engine: QueryEngine = WorkerPool(memory, settings.query_workers or os.cpu_count() or 1, settings.query_time_limit)
+    return ServerContext(settings, engine, policy, store.name, sizes)
+
+
+def _in_memory(store: EmbeddedStore) -> ox.Store:
+    """The store's quads in memory: reads from memory were 3-4x faster than from RocksDB on disk."""
+    memory = ox.Store()
+    memory.bulk_extend(store.quads())
+    return memory
+
+
+def _count(store: RemoteStore, graph: str) -> int:
+    answer = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert not isinstance(answer, bool | tuple) and answer.rows[0][0] is not None
+    return int(answer.rows[0][0].value)

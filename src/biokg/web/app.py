@@ -1,0 +1,34 @@
+"""The FastAPI application of biokg: one router per concern, limits and logs around them."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from biokg.web import health, sparql
+from biokg.web.context import ServerContext
+from biokg.web.errors import install_error_handlers
+from biokg.web.middleware import AccessLog, BodyLimit
+
+
+def create_app(context: ServerContext) -> FastAPI:
+    """The application serving `context`'s engine."""
+    app = FastAPI(title="biokg", version=version("biokg"), description="A knowledge graph of the biotech ecosystem.")
+    app.state.context = context
+    install_error_handlers(app)
+    app.include_router(sparql.router)
+    app.include_router(health.router)
+    # Public data: any origin may read, never with credentials (a "*" with credentials would echo any Origin).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=context.settings.cors_origins,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=[sparql.TRUNCATED_HEADER],
+        allow_credentials=False,
+    )
+    app.add_middleware(BodyLimit, limit=context.settings.max_request_bytes)
+    app.add_middleware(AccessLog)
+    return app

@@ -1,0 +1,36 @@
+"""What every route of the server needs, built once at start and shared through the app's state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from biokg.config import Settings
+from biokg.engine import QueryEngine
+from biokg.guard import QueryPolicy
+
+
+@dataclass(frozen=True)
+class ServerContext:
+    """The engine that answers queries, the limits they run under, and what the store holds."""
+
+    settings: Settings
+    engine: QueryEngine
+    policy: QueryPolicy
+    store_name: str
+    graph_sizes: tuple[tuple[str, int], ...]
+
+    @property
+    def triples(self) -> int:
+        return sum(size for _, size in self.graph_sizes)
+
+
+def server_context(request: Request) -> ServerContext:
+    context = request.app.state.context
+    assert isinstance(context, ServerContext)
+    return context
+
+
+ContextDep = Annotated[ServerContext, Depends(server_context)]

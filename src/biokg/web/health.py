@@ -1,0 +1,25 @@
+"""/healthz: whether the server can answer, and what its store holds."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from biokg.errors import BiokgError
+from biokg.web.context import ContextDep
+from biokg.workers import QueryJob
+
+router = APIRouter()
+
+
+@router.get("/healthz", summary="Liveness: the store answers a query, and how many triples it holds")
+async def healthz(context: ContextDep) -> JSONResponse:
+    probe = QueryJob(query="ASK {}", format_name="json", max_rows=1)
+    try:
+        await run_in_threadpool(context.engine.run, probe)
+    except BiokgError as error:
+        return JSONResponse({"status": "failing", "store": context.store_name, "error": str(error)}, status_code=503)
+    return JSONResponse(
+        {"status": "ok", "store": context.store_name, "triples": context.triples, "graphs": len(context.graph_sizes)}
+    )

@@ -1,0 +1,130 @@
+"""The query operation of the SPARQL 1.1 Protocol at /sparql, and the Service Description at GET /sparql."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from biokg.formats import Format, ResultKind, candidates_for, negotiate
+from biokg.guard import check_query
+from biokg.service_description import describe_service
+from biokg.web.context import ContextDep, ServerContext
+from biokg.web.errors import HttpError
+from biokg.workers import QueryJob
+
+router = APIRouter()
+TRUNCATED_HEADER = "Biokg-Result-Truncated"
+Parameters = dict[str, list[str]]
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET), or the Service Description when no query is given")
+async def sparql_get(request: Request, context: ContextDep) -> Response:
+    parameters = _parse_form(request.scope["query_string"], "the URL")
+    if "query" not in parameters:
+        _refuse_update(parameters)
+        return _service_description(request, context, parameters)
+    return await _answer(request, context, parameters)
+
+
+@router.post("/sparql", summary="SPARQL 1.1 query (POST, form-encoded or application/sparql-query)")
+async def sparql_post(request: Request, context: ContextDep) -> Response:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    url_parameters = _parse_form(request.scope["query_string"], "the URL")
+    body = await request.body()
+    if media_type == "application/x-www-form-urlencoded":
+        parameters = _parse_form(body, "the request body")
+        for name in ("default-graph-uri", "named-graph-uri"):
+            parameters.setdefault(name, url_parameters.get(name, []))
+    elif media_type == "application/sparql-query":
+        parameters = {**url_parameters, "query": [_utf8(body, "the request body")]}
+    elif media_type == "application/sparql-update":
+        raise HttpError(400, "this endpoint is read-only: it answers queries, not SPARQL updates")
+    else:
+        given = media_type or "no media type"
+        raise HttpError(
+            415, f"POST a query as application/x-www-form-urlencoded or application/sparql-query, not {given}"
+        )
+    return await _answer(request, context, parameters)
+
+
+async def _answer(request: Request, context: ContextDep, parameters: Parameters) -> Response:
+    _refuse_update(parameters)
+    queries = parameters.get("query", [])
+    if len(queries) != 1:
+        raise HttpError(400, f"give exactly one query parameter, not {len(queries)}")
+    form = check_query(queries[0], context.policy)
+    kind = ResultKind.SOLUTIONS if form in ("SELECT", "ASK") else ResultKind.GRAPH
+    fmt = _choose_format(kind, parameters, request.headers.get("accept"))
+    job = QueryJob(
+        query=queries[0],
+        format_name=fmt.name,
+        max_rows=context.settings.max_rows,
+        default_graphs=tuple(parameters.get("default-graph-uri", [])),
+        named_graphs=tuple(parameters.get("named-graph-uri", [])),
+    )
+    outcome = await run_in_threadpool(context.engine.run, job)
+    headers = {"Vary": "Accept"}
+    if outcome.truncated:
+        headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
+    return Response(outcome.body, media_type=_content_type(fmt), headers=headers)
+
+
+def _choose_format(kind: ResultKind, parameters: Parameters, accept: str | None) -> Format:
+    """The format= parameter if given (a short name or a media type), else the Accept header's choice."""
+    candidates = candidates_for(kind)
+    requested = parameters.get("format", [])
+    if requested:
+        wanted = requested[0].strip().lower()
+        for fmt in candidates:
+            if wanted in (fmt.name, fmt.media_type):
+                return fmt
+        names = ", ".join(fmt.name for fmt in candidates)
+        raise HttpError(406, f"format={requested[0]} cannot write this answer; use one of: {names}")
+    chosen = negotiate(accept, candidates)
+    if chosen is None:
+        types = ", ".join(fmt.media_type for fmt in candidates)
+        raise HttpError(406, f"none of the accepted media types ({accept}) can write this answer; offered: {types}")
+    return chosen
+
+
+def _content_type(fmt: Format) -> str:
+    textual = fmt.media_type.startswith("text/") or fmt.media_type in ("application/n-triples", "application/n-quads")
+    return f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
+
+
+def _service_description(request: Request, context: ServerContext, parameters: Parameters) -> Response:
+    endpoint = str(request.url.replace(query=""))
+    fmt = _choose_format(ResultKind.GRAPH, parameters, request.headers.get("accept"))
+    triples = describe_service(endpoint, context.graph_sizes)
+    assert isinstance(fmt.oxigraph, ox.RdfFormat)
+    prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#"}
+    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
+    return Response(body, media_type=_content_type(fmt), headers={"Vary": "Accept"})
+
+
+def _refuse_update(parameters: Parameters) -> None:
+    if "update" in parameters:
+        raise HttpError(400, "this endpoint is read-only: it answers queries, not SPARQL updates")
+
+
+def _utf8(raw: bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HttpError(400, f"{where} is not UTF-8 (byte {error.start})") from None
+
+
+def _parse_form(raw: bytes, where: str) -> Parameters:
+    """Form or URL parameters, percent-decoded strictly as UTF-8 (a bad byte is a 400, not a silent U+FFFD)."""
+    text = _utf8(raw, where)
+    try:
+        pairs = urllib.parse.parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except UnicodeDecodeError as error:
+        raise HttpError(400, f"{where} holds percent-encoded bytes that are not UTF-8 (byte {error.start})") from None
+    parameters: Parameters = {}
+    for name, value in pairs:
+        parameters.setdefault(name, []).append(value)
+    return parameters
