@@ -58,6 +58,33 @@ def format_named(name: str) -> Format:
         raise ValueError(f"unknown format {name!r}; known: {', '.join(BY_NAME)}") from None
 
 
+# Other names clients give in a format= parameter (SPARQLWrapper sends "rdf+xml" and "json-ld"; a plain "json" or
+# "xml" for a graph answer means its JSON-LD or RDF/XML form).
+_ALIASES: dict[ResultKind, dict[str, str]] = {
+    ResultKind.SOLUTIONS: {"srj": "json", "srx": "xml"},
+    ResultKind.GRAPH: {
+        "ttl": "turtle",
+        "n3": "turtle",
+        "nt": "ntriples",
+        "n-triples": "ntriples",
+        "json-ld": "jsonld",
+        "json": "jsonld",
+        "rdf+xml": "rdfxml",
+        "rdf": "rdfxml",
+        "xml": "rdfxml",
+        "nq": "nquads",
+        "n-quads": "nquads",
+    },
+}
+
+
+def format_for_parameter(value: str, kind: ResultKind) -> Format | None:
+    """The format of one kind that a format= value names: a short name, a media type, an extension or an alias."""
+    wanted = value.strip().lower()
+    wanted = _ALIASES[kind].get(wanted, wanted)
+    return next((fmt for fmt in FORMATS if fmt.kind is kind and wanted in (fmt.name, fmt.media_type)), None)
+
+
 def names_of(kind: ResultKind) -> list[str]:
     """The short names of the formats of one kind."""
     return [fmt.name for fmt in FORMATS if fmt.kind is kind]

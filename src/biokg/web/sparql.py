@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from biokg.formats import Format, ResultKind, candidates_for, negotiate
+from biokg.formats import Format, ResultKind, candidates_for, format_for_parameter, negotiate
 from biokg.guard import check_query
 from biokg.service_description import describe_service
 from biokg.web.context import ContextDep, ServerContext
@@ -77,10 +77,9 @@ def _choose_format(kind: ResultKind, parameters: Parameters, accept: str | None)
     candidates = candidates_for(kind)
     requested = parameters.get("format", [])
     if requested:
-        wanted = requested[0].strip().lower()
-        for fmt in candidates:
-            if wanted in (fmt.name, fmt.media_type):
-                return fmt
+        named = format_for_parameter(requested[0], kind)
+        if named is not None:
+            return named
         names = ", ".join(fmt.name for fmt in candidates)
         raise HttpError(406, f"format={requested[0]} cannot write this answer; use one of: {names}")
     chosen = negotiate(accept, candidates)

@@ -1,0 +1,266 @@
+"""The SPARQL 1.1 Protocol at /sparql, each behaviour with its exact status and media type, on both engines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from conftest import remote_store
+from fastapi.testclient import TestClient
+from servers import Server
+
+from biokg.config import Settings
+from biokg.dataset import load_validated
+from biokg.engine import RemoteEngine
+from biokg.guard import QueryPolicy
+from biokg.server import prepare
+from biokg.sources import Sources
+from biokg.web import create_app
+from biokg.web.context import ServerContext
+
+PEOPLE = "SELECT ?person WHERE { ?person a <https://w3id.org/biokg/ontology#Person> } ORDER BY ?person"
+PEOPLE_ROWS = ["https://w3id.org/biokg/id/person/horst-domdey", "https://w3id.org/biokg/id/person/shizuko-akira"]
+DOMDEY = "https://w3id.org/biokg/id/person/horst-domdey"
+DESCRIBE = f"CONSTRUCT {{ <{DOMDEY}> ?p ?o }} WHERE {{ <{DOMDEY}> ?p ?o }}"
+PLACES = "https://w3id.org/biokg/graph/places"
+
+
+def make_client(settings: Settings, kind: str, oxigraph: Server | None, sources: Sources) -> TestClient:
+    if kind == "embedded":
+        return TestClient(create_app(prepare(settings)))
+    assert oxigraph is not None
+    store = remote_store(oxigraph)
+    load_validated(store, sources)
+    sizes = tuple((graph, 0) for graph in store.graph_names())
+    policy = QueryPolicy(max_nesting=settings.max_nesting, allow_service=settings.allow_service)
+    return TestClient(create_app(ServerContext(settings, RemoteEngine(store), policy, store.name, sizes)))
+
+
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(request: pytest.FixtureRequest, sources: Sources) -> Iterator[TestClient]:
+    oxigraph = request.getfixturevalue("oxigraph") if request.param == "remote" else None
+    settings = Settings(query_workers=2, query_time_limit=10, max_rows=1000, max_request_bytes=50_000)
+    with make_client(settings, request.param, oxigraph, sources) as test_client:
+        yield test_client
+        test_client.app.state.context.engine.close()  # type: ignore[attr-defined]
+
+
+def bindings(response_json: dict[str, object], variable: str) -> list[str]:
+    return [row[variable]["value"] for row in response_json["results"]["bindings"]]  # type: ignore[index]
+
+
+def test_get_answers_json_by_default(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": PEOPLE})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/sparql-results+json"
+    assert bindings(response.json(), "person") == PEOPLE_ROWS
+
+
+def test_post_form_encoded(client: TestClient) -> None:
+    response = client.post("/sparql", data={"query": PEOPLE})
+    assert response.status_code == 200
+    assert bindings(response.json(), "person") == PEOPLE_ROWS
+
+
+def test_post_sparql_query_body(client: TestClient) -> None:
+    response = client.post("/sparql", content=PEOPLE, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 200
+    assert bindings(response.json(), "person") == PEOPLE_ROWS
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv; charset=utf-8"),
+        ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8"),
+        ("application/sparql-results+json", "application/sparql-results+json"),
+    ],
+)
+def test_select_results_in_every_format(client: TestClient, accept: str, content_type: str) -> None:
+    response = client.get("/sparql", params={"query": PEOPLE}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == content_type
+    if accept == "text/csv":
+        assert list(csv.reader(io.StringIO(response.text))) == [["person"], *[[row] for row in PEOPLE_ROWS]]
+    else:
+        parsed = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.from_media_type(accept))
+        assert [row["person"].value for row in parsed] == PEOPLE_ROWS  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "application/rdf+xml",
+        "application/trig",
+        "application/n-quads",
+    ],
+)
+def test_construct_in_every_graph_format(client: TestClient, accept: str) -> None:
+    response = client.get("/sparql", params={"query": DESCRIBE}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == accept
+    parsed = list(ox.parse(response.content, format=ox.RdfFormat.from_media_type(accept)))
+    assert len(parsed) == 5
+    assert {quad.subject.value for quad in parsed} == {DOMDEY}
+
+
+def test_construct_defaults_to_turtle_and_quality_values_decide(client: TestClient) -> None:
+    assert client.get("/sparql", params={"query": DESCRIBE}).headers["content-type"] == "text/turtle; charset=utf-8"
+    response = client.get(
+        "/sparql", params={"query": DESCRIBE}, headers={"Accept": "text/turtle;q=0.5, application/ld+json"}
+    )
+    assert response.headers["content-type"] == "application/ld+json"
+
+
+def test_format_parameter_overrides_accept(client: TestClient) -> None:
+    response = client.get(
+        "/sparql", params={"query": PEOPLE, "format": "csv"}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+
+
+def test_an_accept_header_nothing_fits_gets_406(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": PEOPLE}, headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert response.text.startswith("none of the accepted media types (image/png) can write this answer")
+
+
+def test_a_malformed_query_gets_400_with_position(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p }"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert response.text.startswith("malformed SPARQL query: ")
+    if client.app.state.context.engine.__class__.__name__ == "WorkerPool":  # type: ignore[attr-defined]
+        assert response.text == "malformed SPARQL query: line 1, column 26: expected one of LATERAL, SERVICE, [_]\n"
+
+
+def test_two_query_parameters_get_400(client: TestClient) -> None:
+    response = client.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert response.status_code == 400
+    assert response.text == "give exactly one query parameter, not 2\n"
+
+
+def test_a_post_without_query_gets_400(client: TestClient) -> None:
+    response = client.post("/sparql", data={"default-graph-uri": PLACES})
+    assert response.status_code == 400
+    assert response.text == "give exactly one query parameter, not 0\n"
+
+
+def test_a_wrong_media_type_gets_415(client: TestClient) -> None:
+    response = client.post("/sparql", content=PEOPLE, headers={"Content-Type": "text/plain"})
+    assert response.status_code == 415
+    assert response.text == (
+        "POST a query as application/x-www-form-urlencoded or application/sparql-query, not text/plain\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"data": {"update": "DROP ALL"}},
+        {"content": "DROP ALL", "headers": {"Content-Type": "application/sparql-update"}},
+        {"data": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+    ],
+    ids=["update-parameter", "update-media-type", "update-as-query"],
+)
+def test_updates_are_refused(client: TestClient, request_kwargs: dict[str, object]) -> None:
+    response = client.post("/sparql", **request_kwargs)  # type: ignore[arg-type]
+    assert response.status_code == 400
+    assert "read-only" in response.text
+    assert bindings(client.get("/sparql", params={"query": PEOPLE}).json(), "person") == PEOPLE_ROWS
+
+
+def test_default_and_named_graph_uris_set_the_dataset(client: TestClient) -> None:
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    response = client.get("/sparql", params={"query": count, "default-graph-uri": PLACES})
+    assert bindings(response.json(), "n") == ["53"]
+    graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    response = client.post("/sparql", data={"query": graphs, "named-graph-uri": PLACES})
+    assert bindings(response.json(), "g") == [PLACES]
+
+
+def test_service_description_without_a_query(client: TestClient) -> None:
+    response = client.get("/sparql")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/turtle; charset=utf-8"
+    graph = {quad.triple for quad in ox.parse(response.content, format=ox.RdfFormat.TURTLE)}
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoint = ox.NamedNode("http://testserver/sparql")
+    assert ox.Triple(endpoint, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")) in graph
+    formats = {t.object.value for t in graph if t.predicate.value == sd + "resultFormat"}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
+    assert len(formats) == 10
+    names = {t.object.value for t in graph if t.predicate.value == sd + "name"}
+    assert PLACES in names
+    jsonld = client.get("/sparql", headers={"Accept": "application/ld+json"})
+    assert jsonld.headers["content-type"] == "application/ld+json"
+    assert json.loads(jsonld.text)
+
+
+def test_service_is_refused_before_anything_is_fetched(client: TestClient) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.5)
+        port = listener.getsockname()[1]
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+        response = client.get("/sparql", params={"query": query})
+        assert response.status_code == 400
+        assert response.text == "SERVICE (federated query) is switched off on this endpoint (BIOKG_ALLOW_SERVICE)\n"
+        with pytest.raises(TimeoutError):
+            listener.accept()
+
+
+def test_a_deeply_nested_query_gets_400_and_the_server_lives(client: TestClient) -> None:
+    query = "SELECT * WHERE " + "{" * 10_000 + "}" * 10_000
+    response = client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400
+    assert response.text == "the query nests groups 10000 deep; this endpoint takes at most 200\n"
+    assert client.get("/healthz").status_code == 200
+
+
+def test_percent_encoded_bytes_that_are_not_utf8_get_400(client: TestClient) -> None:
+    response = client.get("/sparql?query=SELECT%20%FF%FE")
+    assert response.status_code == 400
+    assert response.text == "the URL holds percent-encoded bytes that are not UTF-8 (byte 7)\n"
+
+
+def test_a_body_over_the_limit_gets_413(client: TestClient) -> None:
+    response = client.post("/sparql", data={"query": "ASK {} #" + "x" * 60_000})
+    assert response.status_code == 413
+    assert response.text == "the request body is larger than this endpoint takes (50000 bytes)\n"
+
+
+def test_cors_lets_any_origin_read_without_credentials(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": PEOPLE}, headers={"Origin": "https://example.org"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers
+
+
+def test_healthz_says_what_the_store_holds(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["graphs"] == 5
+
+
+def test_the_row_cap_cuts_with_a_header_and_a_json_field(sources: Sources) -> None:
+    settings = Settings(query_workers=1, max_rows=3)
+    with TestClient(create_app(prepare(settings))) as capped:
+        response = capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+        capped.app.state.context.engine.close()  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    assert response.headers["biokg-result-truncated"] == "the answer was cut at 3 rows"
+    assert len(response.json()["results"]["bindings"]) == 3
+    assert response.json()["truncated"] is True

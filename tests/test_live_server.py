@@ -1,0 +1,134 @@
+"""`biokg serve` as users meet it: real HTTP, real clients (SPARQLWrapper, rdflib), real time limits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from servers import free_port, wait_until_answering
+from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+PEOPLE = "SELECT ?person WHERE { ?person a <https://w3id.org/biokg/ontology#Person> } ORDER BY ?person"
+DOMDEY = "https://w3id.org/biokg/id/person/horst-domdey"
+AKIRA = "https://w3id.org/biokg/id/person/shizuko-akira"
+DESCRIBE = f"CONSTRUCT {{ <{DOMDEY}> ?p ?o }} WHERE {{ <{DOMDEY}> ?p ?o }}"
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+TIME_LIMIT = 3
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("wb")
+    command = [sys.executable, "-m", "biokg", "serve", "--port", str(port), "--time-limit", str(TIME_LIMIT)]
+    process = subprocess.Popen([*command, "--workers", "2"], stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(f"{base}/healthz", process, 60)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+def wrapper(base: str, query: str, fmt: str) -> SPARQLWrapper:
+    client = SPARQLWrapper(f"{base}/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client
+
+
+def test_sparqlwrapper_reads_json_and_xml(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    base, _ = server
+    answer = wrapper(base, PEOPLE, JSON).queryAndConvert()
+    assert [row["person"]["value"] for row in answer["results"]["bindings"]] == [DOMDEY, AKIRA]  # type: ignore[index]
+    document = wrapper(base, PEOPLE, XML).queryAndConvert()
+    assert [node.firstChild.data for node in document.getElementsByTagName("uri")] == [DOMDEY, AKIRA]  # type: ignore[union-attr]
+
+
+def test_sparqlwrapper_reads_csv_and_tsv(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    base, _ = server
+    assert wrapper(base, PEOPLE, CSV).queryAndConvert() == f"person\r\n{DOMDEY}\r\n{AKIRA}\r\n".encode()
+    assert wrapper(base, PEOPLE, TSV).queryAndConvert() == f"?person\n<{DOMDEY}>\n<{AKIRA}>\n".encode()
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, RDFXML, JSONLD])
+def test_sparqlwrapper_reads_graphs(server: tuple[str, subprocess.Popen[bytes]], fmt: str) -> None:
+    base, _ = server
+    answer = wrapper(base, DESCRIBE, fmt).queryAndConvert()
+    graph = (
+        answer
+        if isinstance(answer, rdflib.Graph)
+        else rdflib.Graph().parse(data=answer, format="turtle" if fmt == TURTLE else "json-ld")
+    )  # type: ignore[arg-type]
+    assert len(graph) == 5
+    assert set(graph.subjects()) == {rdflib.URIRef(DOMDEY)}
+
+
+def test_rdflib_sparqlstore_as_a_client(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    base, _ = server
+    graph = rdflib.Graph(store=SPARQLStore(f"{base}/sparql"))
+    assert [str(row[0]) for row in graph.query(PEOPLE)] == [DOMDEY, AKIRA]  # type: ignore[index]
+    assert graph.query(f"ASK {{ <{DOMDEY}> ?p ?o }}").askAnswer is True
+
+
+def cpu_seconds_of_tree(pid: int) -> float:
+    """User and system CPU seconds of a process and all its children, read from /proc."""
+    tree, total = {pid}, 0.0
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    changed = True
+    while changed:
+        children = {child for child, (parent, _) in stats.items() if parent in tree} - tree
+        changed = bool(children)
+        tree |= children
+    for member in tree:
+        total += stats.get(member, (0, 0))[1]
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def test_a_runaway_query_is_stopped_while_others_are_served(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    base, process = server
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        request = urllib.request.Request(f"{base}/sparql", data=f"query={ENDLESS}".encode(), method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            outcome["status"] = error.code
+            outcome["message"] = error.read().decode()
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.5)  # the runaway query is now burning one worker
+    started = time.perf_counter()
+    answer = wrapper(base, PEOPLE, JSON).queryAndConvert()
+    cheap_seconds = time.perf_counter() - started
+    assert [row["person"]["value"] for row in answer["results"]["bindings"]] == [DOMDEY, AKIRA]  # type: ignore[index]
+    assert cheap_seconds < 1.0
+    thread.join(TIME_LIMIT + 10)
+    assert outcome == {
+        "status": 503,
+        "message": f"the query ran past the time limit of {TIME_LIMIT} s and was stopped\n",
+    }
+    time.sleep(2)  # within 2 s of the stop, the server's CPU is back to idle
+    before = cpu_seconds_of_tree(process.pid)
+    time.sleep(1)
+    assert cpu_seconds_of_tree(process.pid) - before < 0.2
