@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import socket
-import threading
 from collections.abc import Iterator
 
 import pyoxigraph as ox
