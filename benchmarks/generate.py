@@ -36,11 +36,12 @@ def unit(index: int, organisations: int, rng: random.Random) -> Iterator[str]:
     """One organisation with its city, two people in posts, an agreement, its signings and an event."""
     org = f"<{ID}organization/org-{index}>"
     name = f"{rng.choice(WORDS)}{rng.choice(WORDS).lower()} {index}"
-    region = f"<{ID}place/region/xx-r{index % 97}>"
-    city = f"<{ID}place/city/{1_000_000 + index % 997}>"
-    yield f'{city} a bkg:City ; rdfs:label "City {index % 997}"@en ; bkg:geonamesId "{1_000_000 + index % 997}" ;'
+    city_number = index % 997
+    region = f"<{ID}place/region/xx-r{city_number % 97}>"
+    city = f"<{ID}place/city/{1_000_000 + city_number}>"
+    yield f'{city} a bkg:City ; rdfs:label "City {city_number}"@en ; bkg:geonamesId "{1_000_000 + city_number}" ;'
     yield f"    schema:containedInPlace {region} ."
-    yield f'{region} a bkg:Region ; rdfs:label "Region {index % 97}"@en ; schema:containedInPlace <{ID}place/country/xx> .'
+    yield f'{region} a bkg:Region ; rdfs:label "Region {city_number % 97}"@en ; schema:containedInPlace <{ID}place/country/xx> .'
     yield f'{org} a {rng.choice(KINDS)} ; rdfs:label "{name}"@en ; skos:altLabel "O{index}"@en ;'
     yield f'    schema:location {city} ; bkg:sector {rng.choice(SECTORS)} ; bkg:foundingYear "{1950 + index % 70}"^^xsd:gYear .'
     people = []

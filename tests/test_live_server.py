@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -132,3 +133,42 @@ def test_a_runaway_query_is_stopped_while_others_are_served(server: tuple[str, s
     before = cpu_seconds_of_tree(process.pid)
     time.sleep(1)
     assert cpu_seconds_of_tree(process.pid) - before < 0.2
+
+
+def test_sigterm_during_a_long_query_stops_the_server_promptly(tmp_path: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "biokg", "serve", "--port", str(port), "--time-limit", "60", "--workers", "1"]
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(f"{base}/healthz", process, 60)
+        request = urllib.request.Request(f"{base}/sparql", data=f"query={ENDLESS}".encode(), method="POST")
+        threading.Thread(target=lambda: _ignore_errors(request), daemon=True).start()
+        time.sleep(1)
+        process.terminate()
+        started = time.perf_counter()
+        process.wait(10)
+        assert time.perf_counter() - started < 5
+    finally:
+        process.kill()
+        process.wait(10)
+        log.close()
+    assert _children_of(process.pid) == []
+
+
+def _ignore_errors(request: urllib.request.Request) -> None:
+    with contextlib.suppress(OSError):
+        urllib.request.urlopen(request, timeout=30)
+
+
+def _children_of(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    children.append(int(entry.name))
+            except OSError:
+                continue
+    return children

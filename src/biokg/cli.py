@@ -240,8 +240,14 @@ def serve(
         err=True,
     )
     try:
+        # On SIGTERM, requests still running after 2 s are cancelled and their workers killed with the engine.
         uvicorn.run(
-            create_app(context), host=settings.host, port=settings.port, access_log=False, log_level="warning"
+            create_app(context),
+            host=settings.host,
+            port=settings.port,
+            access_log=False,
+            log_level="warning",
+            timeout_graceful_shutdown=2,
         )
     finally:
         context.engine.close()

@@ -15,6 +15,7 @@ from biokg.sparql_text import blank_opaque_parts, request_form
 
 _OPENERS = {"(": ")", "{": "}", "[": "]"}
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+_FROM_FILE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<\s*file:", re.IGNORECASE)
 
 
 class RefusedQueryError(BiokgError):
@@ -49,6 +50,8 @@ def check_query(text: str, policy: QueryPolicy) -> str:
         raise RefusedQueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue")
     if not policy.allow_service and _SERVICE.search(blanked):
         raise RefusedQueryError("SERVICE (federated query) is switched off on this endpoint (BIOKG_ALLOW_SERVICE)")
+    if _FROM_FILE.search(text):
+        raise RefusedQueryError("FROM names graphs of this store; file: IRIs are refused")
     return form
 
 

@@ -113,6 +113,8 @@ class WorkerPool:
         self._time_limit = time_limit
         self._context = multiprocessing.get_context("fork")
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._closed = False
         for _ in range(size):
             self._idle.put(self._spawn())
 
@@ -126,12 +128,16 @@ class WorkerPool:
             worker.connection.send(job)
             if not worker.connection.poll(self._time_limit):
                 self._replace(worker)
+                worker.connection.close()
                 raise QueryTimeoutError(
                     f"the query ran past the time limit of {self._time_limit:g} s and was stopped"
                 )
             status, payload = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
+            worker.connection.close()
+            if self._closed:
+                raise EngineBusyError("the server is shutting down; the query was stopped") from None
             raise EngineCrashError("the query crashed the query engine; it was stopped") from None
         self._idle.put(worker)
         if status == "syntax":
@@ -142,12 +148,9 @@ class WorkerPool:
         return payload
 
     def close(self) -> None:
-        """Stop every worker."""
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                break
+        """Stop every worker, busy ones too: a request still waiting on one gets EngineCrashError at once."""
+        self._closed = True
+        for worker in list(self._all):
             self._stop(worker)
 
     def _spawn(self) -> _Worker:
@@ -155,15 +158,17 @@ class WorkerPool:
         process = self._context.Process(target=_work, args=(self._store, child_end), daemon=True)
         process.start()
         child_end.close()
-        return _Worker(process, parent_end)
+        worker = _Worker(process, parent_end)
+        self._all.add(worker)
+        return worker
 
     def _replace(self, worker: _Worker) -> None:
         self._stop(worker)
-        self._idle.put(self._spawn())
+        if not self._closed:
+            self._idle.put(self._spawn())
 
-    @staticmethod
-    def _stop(worker: _Worker) -> None:
+    def _stop(self, worker: _Worker) -> None:
+        self._all.discard(worker)
         if worker.process.is_alive() and worker.process.pid is not None:
             os.kill(worker.process.pid, signal.SIGKILL)
         worker.process.join(5)
-        worker.connection.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import FastAPI
@@ -14,8 +16,19 @@ from biokg.web.middleware import AccessLog, BodyLimit
 
 
 def create_app(context: ServerContext) -> FastAPI:
-    """The application serving `context`'s engine."""
-    app = FastAPI(title="biokg", version=version("biokg"), description="A knowledge graph of the biotech ecosystem.")
+    """The application serving `context`'s engine; the engine is closed when the application shuts down."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        context.engine.close()
+
+    app = FastAPI(
+        title="biokg",
+        version=version("biokg"),
+        description="A knowledge graph of the biotech ecosystem.",
+        lifespan=lifespan,
+    )
     app.state.context = context
     install_error_handlers(app)
     app.include_router(sparql.router)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from biokg.errors import BiokgError
 from biokg.web.context import ContextDep
+from biokg.web.threads import in_thread
 from biokg.workers import QueryJob
 
 router = APIRouter()
@@ -17,7 +17,7 @@ router = APIRouter()
 async def healthz(context: ContextDep) -> JSONResponse:
     probe = QueryJob(query="ASK {}", format_name="json", max_rows=1)
     try:
-        await run_in_threadpool(context.engine.run, probe)
+        await in_thread(context.engine.run, probe)
     except BiokgError as error:
         return JSONResponse({"status": "failing", "store": context.store_name, "error": str(error)}, status_code=503)
     return JSONResponse(

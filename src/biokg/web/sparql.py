@@ -6,13 +6,13 @@ import urllib.parse
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from biokg.formats import Format, ResultKind, candidates_for, format_for_parameter, negotiate
 from biokg.guard import check_query
 from biokg.service_description import describe_service
 from biokg.web.context import ContextDep, ServerContext
 from biokg.web.errors import HttpError
+from biokg.web.threads import in_thread
 from biokg.workers import QueryJob
 
 router = APIRouter()
@@ -65,7 +65,7 @@ async def _answer(request: Request, context: ContextDep, parameters: Parameters)
         default_graphs=tuple(parameters.get("default-graph-uri", [])),
         named_graphs=tuple(parameters.get("named-graph-uri", [])),
     )
-    outcome = await run_in_threadpool(context.engine.run, job)
+    outcome = await in_thread(context.engine.run, job)
     headers = {"Vary": "Accept"}
     if outcome.truncated:
         headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
