@@ -172,3 +172,23 @@ def _children_of(pid: int) -> list[int]:
             except OSError:
                 continue
     return children
+
+
+def test_a_killed_server_leaves_no_worker_running() -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "biokg", "serve", "--port", str(port), "--workers", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_answering(f"http://127.0.0.1:{port}/healthz", process, 60)
+    workers = _children_of(process.pid)
+    assert len(workers) == 2
+    process.kill()
+    process.wait(10)
+    time.sleep(0.5)
+    assert [pid for pid in workers if Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)] == []
+
+
+def _state(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"

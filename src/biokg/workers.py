@@ -8,6 +8,8 @@ fork, so no lock of the engine is held when a replacement is forked.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import itertools
 import multiprocessing
 import os
@@ -21,6 +23,9 @@ import pyoxigraph as ox
 from biokg.errors import BiokgError, engine_query_error
 from biokg.formats import format_named
 from biokg.result_writers import SOLUTION_WRITERS
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 class QueryTimeoutError(BiokgError):
@@ -88,8 +93,15 @@ def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
     return QueryOutcome(ox.serialize(triples[: job.max_rows], format=fmt.oxigraph) or b"", truncated)  # type: ignore[arg-type]
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies, so a killed server leaves no query running."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _work(store: ox.Store, connection: Connection) -> None:
     """A worker's life: take a job, send back ("ok", outcome) or ("syntax" | "error", message)."""
+    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
