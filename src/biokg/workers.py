@@ -24,7 +24,6 @@ from biokg.errors import BiokgError, engine_query_error
 from biokg.formats import format_named
 from biokg.result_writers import SOLUTION_WRITERS
 
-
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
