@@ -1,0 +1,227 @@
+"""Endpoint benchmark: biokg serve, oxigraph serve and rdflib-endpoint on the same generated graph, in one run.
+
+A bounded concurrent client (8 threads, keep-alive connections) sends each query of a mix to each server for a
+fixed time, and prints latency p50/p99, throughput, and the ratios biokg/oxigraph and rdflib-endpoint/biokg.
+
+    pip install -r benchmarks/requirements.txt
+    python benchmarks/endpoint.py [--triples 1000000] [--seconds 10] [--clients 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from generate import generate
+
+ID = "https://w3id.org/biokg/id/"
+BKG = "https://w3id.org/biokg/ontology#"
+QUERIES = {
+    "point lookup": f"SELECT ?p ?o WHERE {{ <{ID}organization/org-{{n}}> ?p ?o }}",
+    "2-hop join": (
+        f"SELECT ?partner ?name WHERE {{ ?a <{BKG}party> <{ID}organization/org-{{n}}>, ?partner . "
+        f"?partner <http://www.w3.org/2000/01/rdf-schema#label> ?name }}"
+    ),
+    "aggregation": (
+        f"SELECT ?year (COUNT(?s) AS ?signings) WHERE {{ ?s <{BKG}signingOf> ?a ; <{BKG}date> ?year }} "
+        "GROUP BY ?year ORDER BY ?year"
+    ),
+    "property path": (
+        f"SELECT ?org ?country WHERE {{ ?org <https://schema.org/location>/<https://schema.org/containedInPlace>+ "
+        f"?country . ?country a <{BKG}Country> }} LIMIT 100"
+    ),
+    "text filter": (
+        "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
+        'FILTER(CONTAINS(LCASE(STR(?label)), "helix")) } LIMIT 100'
+    ),
+    "describe": f"DESCRIBE <{ID}person/p-{{n}}-ceo>",
+}
+
+
+@dataclass(frozen=True)
+class Result:
+    latencies: list[float]
+    errors: int
+    seconds: float
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies) if self.latencies else float("nan")
+
+    @property
+    def p99(self) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else float("nan")
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds
+
+
+def hammer(url: str, query: str, organisations: int, clients: int, seconds: float) -> Result:
+    """`clients` threads, each on its own keep-alive connection, sending the query until time is up."""
+    parsed = urllib.parse.urlsplit(url)
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
+        sent = 0
+        while time.perf_counter() < deadline:
+            text = query.replace("{n}", str((number * 7919 + sent * 104729) % organisations))
+            body = urllib.parse.urlencode({"query": text})
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/sparql-results+json, text/turtle;q=0.9",
+            }
+            started = time.perf_counter()
+            try:
+                connection.request("POST", parsed.path, body, headers)
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                connection.close()
+                connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
+            sent += 1
+        connection.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(latencies, errors[0], time.perf_counter() - started)
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    probe = url + "?query=" + urllib.parse.quote("ASK {}")
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"a server exited before answering: {process.args}")
+        try:
+            with urllib.request.urlopen(probe, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"no answer from {url}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    arguments = parser.parse_args()
+    bin_dir = Path(sys.executable).parent
+    processes: list[subprocess.Popen[bytes]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        data = work / "synthetic.trig"
+        organisations = generate(arguments.triples, data)
+        # biokg: the data written into an on-disk store (already known to conform), served from memory
+        load = f"from pathlib import Path; from biokg.dataset import parse_for_load; from biokg.store import EmbeddedStore; EmbeddedStore(Path('{work}/biokg')).replace_graphs(parse_for_load([Path('{data}')]))"
+        subprocess.run([sys.executable, "-c", load], check=True)
+        subprocess.run(
+            [str(bin_dir / "oxigraph"), "load", "--location", str(work / "ox"), "--file", str(data)],
+            check=True,
+            capture_output=True,
+        )
+        servers = {
+            "biokg": (
+                [
+                    sys.executable,
+                    "-m",
+                    "biokg",
+                    "serve",
+                    "--store",
+                    str(work / "biokg"),
+                    "--port",
+                    "18101",
+                    "--time-limit",
+                    "300",
+                ],
+                "http://127.0.0.1:18101/sparql",
+            ),
+            "oxigraph": (
+                [
+                    str(bin_dir / "oxigraph"),
+                    "serve-read-only",
+                    "--location",
+                    str(work / "ox"),
+                    "--bind",
+                    "127.0.0.1:18102",
+                    "--union-default-graph",
+                ],
+                "http://127.0.0.1:18102/query",
+            ),
+            "rdflib-endpoint": (
+                [
+                    str(bin_dir / "rdflib-endpoint"),
+                    "serve",
+                    str(data),
+                    "--store",
+                    "Oxigraph",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "18103",
+                ],
+                "http://127.0.0.1:18103/sparql",
+            ),
+        }
+        try:
+            for command, url in servers.values():
+                process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                processes.append(process)
+                wait_for(url, process, 900)
+            results = {
+                (name, server): hammer(url, query, organisations, arguments.clients, arguments.seconds)
+                for name, query in QUERIES.items()
+                for server, (_, url) in servers.items()
+            }
+        finally:
+            for process in processes:
+                process.terminate()
+                process.wait(30)
+    print(
+        f"{arguments.triples:,} triples requested, {organisations:,} organisations; {arguments.clients} clients, {arguments.seconds:g} s per query and server\n"
+    )
+    print(f"{'query':14} {'server':16} {'p50 ms':>9} {'p99 ms':>9} {'req/s':>9} {'errors':>6}")
+    for name in QUERIES:
+        for server in servers:
+            result = results[(name, server)]
+            print(
+                f"{name:14} {server:16} {result.p50 * 1000:9.1f} {result.p99 * 1000:9.1f} {result.throughput:9.1f} {result.errors:6}"
+            )
+        biokg, oxigraph, rdflib = (results[(name, s)] for s in servers)
+        print(
+            f"{'':14} ratios: p50 biokg/oxigraph {biokg.p50 / oxigraph.p50:.2f}, "
+            f"req/s biokg/oxigraph {biokg.throughput / oxigraph.throughput:.2f}, "
+            f"p50 rdflib-endpoint/biokg {rdflib.p50 / biokg.p50:.1f}\n"
+        )
+
+
+if __name__ == "__main__":
+    main()
