@@ -53,6 +53,7 @@ class Result:
     latencies: list[float]
     errors: int
     seconds: float
+    first_error: str = ""
 
     @property
     def p50(self) -> float:
@@ -73,6 +74,7 @@ def hammer(url: str, query: str, organisations: int, clients: int, seconds: floa
     parsed = urllib.parse.urlsplit(url)
     latencies: list[float] = []
     errors = [0]
+    first_error: list[str] = []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
@@ -84,24 +86,25 @@ def hammer(url: str, query: str, organisations: int, clients: int, seconds: floa
             body = urllib.parse.urlencode({"query": text})
             headers = {
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/sparql-results+json, text/turtle;q=0.9",
+                "Accept": "text/turtle" if query.startswith("DESCRIBE") else "application/sparql-results+json",
             }
             started = time.perf_counter()
             try:
                 connection.request("POST", parsed.path, body, headers)
                 response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
+                answer = response.read()
+                problem = "" if response.status == 200 else f"{response.status}: {answer[:200]!r}"
+            except (OSError, http.client.HTTPException) as error:
+                problem = repr(error)
                 connection.close()
                 connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
             elapsed = time.perf_counter() - started
             with lock:
-                if ok:
+                if not problem:
                     latencies.append(elapsed)
                 else:
                     errors[0] += 1
+                    first_error[:] = first_error or [problem]
             sent += 1
         connection.close()
 
@@ -111,7 +114,7 @@ def hammer(url: str, query: str, organisations: int, clients: int, seconds: floa
         thread.start()
     for thread in threads:
         thread.join()
-    return Result(latencies, errors[0], time.perf_counter() - started)
+    return Result(latencies, errors[0], time.perf_counter() - started, "".join(first_error))
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
@@ -188,7 +191,7 @@ def main() -> None:
                     "--port",
                     "18103",
                 ],
-                "http://127.0.0.1:18103/sparql",
+                "http://127.0.0.1:18103/",
             ),
         }
         try:
@@ -215,6 +218,8 @@ def main() -> None:
             print(
                 f"{name:14} {server:16} {result.p50 * 1000:9.1f} {result.p99 * 1000:9.1f} {result.throughput:9.1f} {result.errors:6}"
             )
+            if result.first_error:
+                print(f"{'':14} first error: {result.first_error}")
         biokg, oxigraph, rdflib = (results[(name, s)] for s in servers)
         print(
             f"{'':14} ratios: p50 biokg/oxigraph {biokg.p50 / oxigraph.p50:.2f}, "

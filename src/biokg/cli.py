@@ -29,19 +29,19 @@ DataPaths = Annotated[
     typer.Argument(help="Data files or folders (TriG, Turtle, N-Quads ...); the shipped data if none."),
 ]
 StoreDir = Annotated[
-    Path | None, typer.Option("--store", help="Folder of an on-disk embedded store [env BIOKG_STORE].")
+    Path | None, typer.Option("--store", help="Folder of an on-disk embedded store (env BIOKG_STORE).")
 ]
 SparqlUrl = Annotated[
-    str | None, typer.Option("--sparql-url", help="Query URL of a remote SPARQL store [env BIOKG_SPARQL_URL].")
+    str | None, typer.Option("--sparql-url", help="Query URL of a remote SPARQL store (env BIOKG_SPARQL_URL).")
 ]
 UpdateUrl = Annotated[
     str | None,
-    typer.Option("--update-url", help="SPARQL Update URL of the remote store [env BIOKG_SPARQL_UPDATE_URL]."),
+    typer.Option("--update-url", help="SPARQL Update URL of the remote store (env BIOKG_SPARQL_UPDATE_URL)."),
 ]
 GraphStoreUrl = Annotated[
     str | None,
     typer.Option(
-        "--graph-store-url", help="Graph Store Protocol URL of the remote store [env BIOKG_GRAPH_STORE_URL]."
+        "--graph-store-url", help="Graph Store Protocol URL of the remote store (env BIOKG_GRAPH_STORE_URL)."
     ),
 ]
 
@@ -197,14 +197,14 @@ def export(
 @app.command()
 def serve(
     host: Annotated[
-        str | None, typer.Option(help="Address to listen on [env BIOKG_HOST, default 127.0.0.1].")
+        str | None, typer.Option(help="Address to listen on (env BIOKG_HOST, default 127.0.0.1).")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on [env BIOKG_PORT, default 8000].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (env BIOKG_PORT, default 8000).")] = None,
     time_limit: Annotated[
-        float | None, typer.Option(help="Seconds a query may run before it is stopped [default 30].")
+        float | None, typer.Option(help="Seconds a query may run before it is stopped (default 30).")
     ] = None,
-    max_rows: Annotated[int | None, typer.Option(help="Rows an answer holds at most [default 10000].")] = None,
-    workers: Annotated[int | None, typer.Option(help="Query worker processes [default: one per core].")] = None,
+    max_rows: Annotated[int | None, typer.Option(help="Rows an answer holds at most (default 10000).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Query worker processes (default: one per core).")] = None,
     allow_service: Annotated[
         bool | None, typer.Option("--allow-service/--no-service", help="Let queries call other endpoints.")
     ] = None,

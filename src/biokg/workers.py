@@ -3,11 +3,14 @@
 pyoxigraph cannot cancel a query and a thread cannot be killed, so a query past its time limit is stopped by
 killing the process that runs it (SIGKILL), which frees its CPU at once; a fresh worker is forked in its place.
 Workers share the parent's store copy-on-write, and the parent never queries the store itself after the first
-fork, so no lock of the engine is held when a replacement is forked.
+fork, so no lock of the engine is held when a replacement is forked. Every worker is forked from one thread that
+lives as long as the pool: Linux sends the parent-death signal when the forking *thread* ends, so a worker forked
+from a short-lived request thread would die with that thread.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import ctypes
 import itertools
@@ -126,6 +129,7 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._closed = False
+        self._forker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="biokg-forker")
         for _ in range(size):
             self._idle.put(self._spawn())
 
@@ -163,8 +167,12 @@ class WorkerPool:
         self._closed = True
         for worker in list(self._all):
             self._stop(worker)
+        self._forker.shutdown(wait=False)
 
     def _spawn(self) -> _Worker:
+        return self._forker.submit(self._fork).result()
+
+    def _fork(self) -> _Worker:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(target=_work, args=(self._store, child_end), daemon=True)
         process.start()
