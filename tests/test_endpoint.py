@@ -254,7 +254,7 @@ def test_healthz_says_what_the_store_holds(client: TestClient) -> None:
     assert response.json()["graphs"] == 5
 
 
-def test_the_row_cap_cuts_with_a_header_and_a_json_field(sources: Sources) -> None:
+def test_the_row_cap_cuts_with_a_header_and_a_standard_body(sources: Sources) -> None:
     settings = Settings(query_workers=1, max_rows=3)
     with TestClient(create_app(prepare(settings))) as capped:
         response = capped.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
@@ -262,4 +262,4 @@ def test_the_row_cap_cuts_with_a_header_and_a_json_field(sources: Sources) -> No
     assert response.status_code == 200
     assert response.headers["biokg-result-truncated"] == "the answer was cut at 3 rows"
     assert len(response.json()["results"]["bindings"]) == 3
-    assert response.json()["truncated"] is True
+    assert set(response.json()) == {"head", "results"}  # strict parsers (Oxigraph's) refuse unknown keys

@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from biokg.canned import Catalogue, describe_parameters
 from biokg.config import Settings
 from biokg.dataset import ensure_loaded, load_quads, load_validated, parse_for_load
 from biokg.errors import BiokgError, NonConformingDataError
 from biokg.formats import ResultKind, format_named, names_of
+from biokg.result_writers import Row
+from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
 from biokg.sparql_text import request_form
 from biokg.stats import statistics
@@ -58,6 +62,11 @@ def _fail(error: BiokgError) -> typer.Exit:
     else:
         typer.echo(f"error: {error}", err=True)
     return typer.Exit(1)
+
+
+def _catalogue(settings: Settings) -> Catalogue:
+    """The canned queries of the configured folder, or the shipped ones."""
+    return Catalogue.read(settings.queries or shipped_dir("queries"))
 
 
 def _ready_store(settings: Settings) -> Store:
@@ -167,8 +176,77 @@ def _table(answer: object) -> str:
     if isinstance(answer, bool):
         return "true" if answer else "false"
     assert isinstance(answer, SelectResult)
-    rows = [[show_term(term) for term in row] for row in answer.rows]
-    return render_table(answer.variables, rows) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return _rows_table(answer.variables, answer.rows)
+
+
+def _rows_table(variables: Sequence[str], rows: Sequence[Row]) -> str:
+    shown = [[show_term(term) for term in row] for row in rows]
+    return render_table(variables, shown) + f"\n({len(shown)} row{'s' if len(shown) != 1 else ''})"
+
+
+QueriesDir = Annotated[
+    Path | None, typer.Option("--queries", help="Folder of canned .rq queries (env BIOKG_QUERIES).")
+]
+
+
+@app.command("queries")
+def list_queries(queries: QueriesDir = None) -> None:
+    """List the canned queries: name, summary and parameters (* required, [...] several allowed)."""
+    try:
+        catalogue = _catalogue(_settings(queries=queries))
+    except BiokgError as error:
+        raise _fail(error) from None
+    rows = [[query.name, query.summary, describe_parameters(query)] for query in catalogue.queries.values()]
+    typer.echo(render_table(["name", "summary", "parameters"], rows))
+
+
+@app.command()
+def run(
+    name: Annotated[str, typer.Argument(help="The canned query's name (`biokg queries` lists them).")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="A parameter as key=value; repeat a key for several values."),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", help="table (default), csv, tsv, json or xml.")] = "table",
+    queries: QueriesDir = None,
+    store: StoreDir = None,
+    sparql_url: SparqlUrl = None,
+) -> None:
+    """Run a canned query against the configured store, its parameters bound as RDF terms."""
+    given: dict[str, list[str]] = {}
+    for pair in param or []:
+        key, equals, value = pair.partition("=")
+        if not equals:
+            typer.echo(f"error: --param takes key=value, not {pair!r}", err=True)
+            raise typer.Exit(1)
+        given.setdefault(key.strip(), []).append(value)
+    settings = _settings(queries=queries, store=store, sparql_url=sparql_url)
+    try:
+        fmt = None if output_format == "table" else format_named(output_format)
+        if fmt is not None and fmt.kind is not ResultKind.SOLUTIONS:
+            raise ValueError(f"a canned query's answer is written as table, csv, tsv, json or xml, not {fmt.name}")
+        catalogue = _catalogue(settings)
+        query = catalogue.get(name)
+        target = _ready_store(settings)
+        json_format = format_named("json")
+        bound, answer = catalogue.run(
+            query, given, lambda text, _rows: target.query_serialized(text, json_format), settings.max_rows
+        )
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    except BiokgError as error:
+        raise _fail(error) from None
+    if fmt is not None:
+        sys.stdout.buffer.write(answer.write(fmt))
+        return
+    if answer.boolean is not None:
+        typer.echo(_table(answer.boolean))
+    else:
+        typer.echo(_rows_table(answer.variables, answer.rows))
+    if answer.more:
+        follow = f"page={bound.page + 1}" if bound.page_size else f"more than {settings.max_rows} rows"
+        typer.echo(f"(more rows follow: {follow})")
 
 
 @app.command()

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     sparql_timeout: float = 30.0
     """Seconds a remote store may take to answer (BIOKG_SPARQL_TIMEOUT)."""
 
+    queries: Path | None = None
+    """Folder of canned `.rq` queries (BIOKG_QUERIES); the shipped ones when unset."""
+
     host: str = "127.0.0.1"
     port: int = 8000
     query_time_limit: float = 30.0

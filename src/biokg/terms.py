@@ -6,15 +6,17 @@ import pyoxigraph as ox
 
 from biokg.namespaces import compact
 
-_PLAIN_DATATYPES = {
-    "http://www.w3.org/2001/XMLSchema#string",
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PLAIN_DATATYPES = {  # types whose values read unambiguously without their datatype
+    _XSD + "string",
     "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+    *(_XSD + name for name in ("integer", "nonNegativeInteger", "decimal", "double", "boolean", "gYear", "date")),
 }
 
 
 def show_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
-    """An IRI as prefix:local where a known prefix covers it, a literal as its text (@lang, ^^type), a blank node
-    as _:id, and nothing for an unbound value."""
+    """An IRI as prefix:local where a known prefix covers it, a literal as its text (@lang, and ^^type unless
+    numbers, years, dates and booleans), a blank node as _:id, and nothing for an unbound value."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
