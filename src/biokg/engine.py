@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from biokg.canned import FetchJson
 from biokg.formats import format_named
 from biokg.store.remote import RemoteStore
 from biokg.workers import QueryJob, QueryOutcome
@@ -35,3 +36,8 @@ class RemoteEngine:
 
     def close(self) -> None:
         """Nothing to release: every call opens its own connection."""
+
+
+def json_fetcher(engine: QueryEngine) -> FetchJson:
+    """Query text to its SPARQL JSON answer through the engine, under its time limit (for canned queries)."""
+    return lambda text, rows: engine.run(QueryJob(text, "json", max_rows=rows)).body

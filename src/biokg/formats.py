@@ -26,7 +26,8 @@ class Format:
     media_type: str
     extension: str
     kind: ResultKind
-    oxigraph: ox.QueryResultsFormat | ox.RdfFormat
+    oxigraph: ox.QueryResultsFormat | ox.RdfFormat | None
+    """The Oxigraph writer; None for HTML, which biokg's templates write."""
 
     @property
     def holds_graphs(self) -> bool:
@@ -46,6 +47,9 @@ FORMATS: tuple[Format, ...] = (
     Format("trig", "application/trig", "trig", ResultKind.GRAPH, ox.RdfFormat.TRIG),
     Format("nquads", "application/n-quads", "nq", ResultKind.GRAPH, ox.RdfFormat.N_QUADS),
 )
+
+HTML = Format("html", "text/html", "html", ResultKind.SOLUTIONS, None)
+"""Pages for people; offered beside the RDF and results formats where a page exists."""
 
 BY_NAME: dict[str, Format] = {fmt.name: fmt for fmt in FORMATS}
 

@@ -6,12 +6,14 @@ import os
 
 import pyoxigraph as ox
 
+from biokg.canned import Catalogue
 from biokg.config import Settings
 from biokg.dataset import ensure_loaded
-from biokg.engine import QueryEngine, RemoteEngine
-from biokg.errors import NonConformingDataError
+from biokg.engine import QueryEngine, RemoteEngine, json_fetcher
+from biokg.errors import BiokgError, NonConformingDataError
 from biokg.guard import QueryPolicy
 from biokg.rdflib_bridge import graph_of
+from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
 from biokg.store import EmbeddedStore, RemoteStore, open_store
 from biokg.validation import validate_quads
@@ -31,14 +33,27 @@ def prepare(settings: Settings) -> ServerContext:
         if not report.conforms:
             raise NonConformingDataError(report)
         sizes = tuple((graph, _count(store, graph)) for graph in store.graph_names())
-        return ServerContext(settings, RemoteEngine(store), policy, store.name, sizes)
+        return _context(settings, RemoteEngine(store), policy, store.name, sizes)
     ensure_loaded(store, sources)
     memory = _in_memory(store)
     solutions = memory.query(_GRAPH_SIZES)
     assert isinstance(solutions, ox.QuerySolutions)
     sizes = tuple((row["g"].value, int(row["n"].value)) for row in solutions)
     engine: QueryEngine = WorkerPool(memory, settings.query_workers or os.cpu_count() or 1, settings.query_time_limit)
-    return ServerContext(settings, engine, policy, store.name, sizes)
+    return _context(settings, engine, policy, store.name, sizes)
+
+
+def _context(
+    settings: Settings, engine: QueryEngine, policy: QueryPolicy, name: str, sizes: tuple[tuple[str, int], ...]
+) -> ServerContext:
+    """The context around a started engine, with the canned queries and their computed choices."""
+    catalogue = Catalogue.read(settings.queries or shipped_dir("queries"))
+    try:
+        catalogue.compute_choices(json_fetcher(engine))
+    except BiokgError:
+        engine.close()
+        raise
+    return ServerContext(settings, engine, policy, name, sizes, catalogue)
 
 
 def _in_memory(store: EmbeddedStore) -> ox.Store:

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from biokg.canned.answers import CannedAnswer, read_answer
 from biokg.canned.decorators import DecoratorError, name_value_pairs, read_decorators
 from biokg.canned.parameters import Parameter, ParameterError, parameters_in
-from biokg.canned.placement import insert_into_where, where_group
+from biokg.canned.placement import insert_into_where, projected_variables, where_group
 from biokg.errors import BiokgError, NotFoundError, engine_query_error
 from biokg.namespaces import compact
 from biokg.sparql_text import request_form
@@ -47,6 +47,8 @@ class CannedQuery:
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     computed_choices: tuple[str, ...] = ()
     pagination: int | None = None
+    variables: tuple[str, ...] = ()
+    """The variables of the answer, read from the SELECT clause (none for SELECT * and ASK)."""
 
     @property
     def summary(self) -> str:
@@ -181,6 +183,7 @@ def read_query(path: Path) -> CannedQuery:
         choices={name: tuple(str(v) for v in values) for name, values in enumerate_.items() if values},
         computed_choices=tuple(name for name, values in enumerate_.items() if not values),
         pagination=pagination,
+        variables=projected_variables(text) if form == "SELECT" else (),
     )
     if parameters:
         where_group(text)

@@ -103,7 +103,7 @@ def _compact_datatype(iri: str) -> str:
 
 
 def _article(label: str) -> str:
-    return ("an " if label[0] in "aeiou" else "a ") + label
+    return ("an " if label[0] in "aeiou" or label.startswith("xsd:") else "a ") + label
 
 
 def _iri(_: Parameter, value: str) -> ox.NamedNode:

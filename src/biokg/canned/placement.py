@@ -46,3 +46,26 @@ def insert_into_where(query: str, text: str) -> str:
     """The query with `text` placed at the start of its WHERE group."""
     start, _end = where_group(query)
     return f"{query[:start]}\n  {text}\n{query[start:]}"
+
+
+def projected_variables(query: str) -> tuple[str, ...]:
+    """The variables a SELECT query's answer has, in order: bare ones and `(... AS ?name)`; none for `SELECT *`."""
+    blanked = blank_opaque_parts(query)
+    select = re.search(r"\bSELECT\b", blanked, re.IGNORECASE)
+    if select is None:
+        return ()
+    start, _end = where_group(query)
+    clause = blanked[select.end() : start]
+    clause = re.split(r"\bWHERE\b|\{", clause, maxsplit=1, flags=re.IGNORECASE)[0]
+    names: list[str] = []
+    depth = 0
+    for match in re.finditer(r"\(|\)|\bAS\s+[?$](\w+)|[?$](\w+)", clause, re.IGNORECASE):
+        if match[0] == "(":
+            depth += 1
+        elif match[0] == ")":
+            depth -= 1
+        elif match[1]:
+            names.append(match[1])
+        elif depth == 0:
+            names.append(match[2])
+    return tuple(dict.fromkeys(names))

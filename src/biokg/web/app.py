@@ -9,7 +9,7 @@ from importlib.metadata import version
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from biokg.web import health, sparql
+from biokg.web import canned, health, sparql
 from biokg.web.context import ServerContext
 from biokg.web.errors import install_error_handlers
 from biokg.web.middleware import AccessLog, BodyLimit
@@ -33,6 +33,8 @@ def create_app(context: ServerContext) -> FastAPI:
     install_error_handlers(app)
     app.include_router(sparql.router)
     app.include_router(health.router)
+    app.include_router(canned.router)
+    canned.add_query_routes(app, context)
     # Public data: any origin may read, never with credentials (a "*" with credentials would echo any Origin).
     app.add_middleware(
         CORSMiddleware,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from biokg.canned import Catalogue
 from biokg.config import Settings
 from biokg.engine import QueryEngine
 from biokg.guard import QueryPolicy
@@ -21,6 +22,7 @@ class ServerContext:
     policy: QueryPolicy
     store_name: str
     graph_sizes: tuple[tuple[str, int], ...]
+    catalogue: Catalogue = field(default_factory=lambda: Catalogue({}))
 
     @property
     def triples(self) -> int:

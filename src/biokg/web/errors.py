@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
+from biokg.canned import ParameterError
 from biokg.errors import (
     BiokgError,
     NotFoundError,
@@ -27,6 +28,7 @@ class HttpError(BiokgError):
 
 STATUS: list[tuple[type[BiokgError], int]] = [
     (QuerySyntaxError, 400),
+    (ParameterError, 400),
     (RefusedQueryError, 400),
     (NotFoundError, 404),
     (QueryTimeoutError, 503),

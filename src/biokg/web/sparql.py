@@ -22,7 +22,7 @@ Parameters = dict[str, list[str]]
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET), or the Service Description when no query is given")
 async def sparql_get(request: Request, context: ContextDep) -> Response:
-    parameters = _parse_form(request.scope["query_string"], "the URL")
+    parameters = parse_form(request.scope["query_string"], "the URL")
     if "query" not in parameters:
         _refuse_update(parameters)
         return _service_description(request, context, parameters)
@@ -32,10 +32,10 @@ async def sparql_get(request: Request, context: ContextDep) -> Response:
 @router.post("/sparql", summary="SPARQL 1.1 query (POST, form-encoded or application/sparql-query)")
 async def sparql_post(request: Request, context: ContextDep) -> Response:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    url_parameters = _parse_form(request.scope["query_string"], "the URL")
+    url_parameters = parse_form(request.scope["query_string"], "the URL")
     body = await request.body()
     if media_type == "application/x-www-form-urlencoded":
-        parameters = _parse_form(body, "the request body")
+        parameters = parse_form(body, "the request body")
         for name in ("default-graph-uri", "named-graph-uri"):
             parameters.setdefault(name, url_parameters.get(name, []))
     elif media_type == "application/sparql-query":
@@ -69,7 +69,7 @@ async def _answer(request: Request, context: ContextDep, parameters: Parameters)
     headers = {"Vary": "Accept"}
     if outcome.truncated:
         headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
-    return Response(outcome.body, media_type=_content_type(fmt), headers=headers)
+    return Response(outcome.body, media_type=content_type(fmt), headers=headers)
 
 
 def _choose_format(kind: ResultKind, parameters: Parameters, accept: str | None) -> Format:
@@ -89,7 +89,7 @@ def _choose_format(kind: ResultKind, parameters: Parameters, accept: str | None)
     return chosen
 
 
-def _content_type(fmt: Format) -> str:
+def content_type(fmt: Format) -> str:
     textual = fmt.media_type.startswith("text/") or fmt.media_type in ("application/n-triples", "application/n-quads")
     return f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
 
@@ -101,7 +101,7 @@ def _service_description(request: Request, context: ServerContext, parameters: P
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
     prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#"}
     body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
-    return Response(body, media_type=_content_type(fmt), headers={"Vary": "Accept"})
+    return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept"})
 
 
 def _refuse_update(parameters: Parameters) -> None:
@@ -116,7 +116,7 @@ def _utf8(raw: bytes, where: str) -> str:
         raise HttpError(400, f"{where} is not UTF-8 (byte {error.start})") from None
 
 
-def _parse_form(raw: bytes, where: str) -> Parameters:
+def parse_form(raw: bytes, where: str) -> Parameters:
     """Form or URL parameters, percent-decoded strictly as UTF-8 (a bad byte is a 400, not a silent U+FFFD)."""
     text = _utf8(raw, where)
     try:

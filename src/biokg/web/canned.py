@@ -1,0 +1,250 @@
+"""Canned queries over HTTP: /api/queries (one OpenAPI operation per query) and an HTML page per query."""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request, Response
+
+from biokg.canned import PAGE, BoundQuery, CannedAnswer, CannedQuery, Kind, Parameter, describe_parameters
+from biokg.canned.parameters import XSD
+from biokg.engine import json_fetcher
+from biokg.errors import BiokgError
+from biokg.formats import Format, ResultKind, candidates_for, format_for_parameter, negotiate
+from biokg.web.context import ContextDep, ServerContext, server_context
+from biokg.web.errors import HttpError
+from biokg.web.pages import page
+from biokg.web.sparql import TRUNCATED_HEADER, content_type, parse_form
+from biokg.web.threads import in_thread
+
+FORMAT = "format"
+_SCHEMAS: dict[Kind, dict[str, Any]] = {
+    Kind.IRI: {"type": "string", "format": "iri"},
+    Kind.STRING: {"type": "string"},
+    Kind.INTEGER: {"type": "integer"},
+    Kind.NUMBER: {"type": "number"},
+    Kind.LANGUAGE: {"type": "string"},
+}
+_TYPED_SCHEMAS: dict[str, dict[str, Any]] = {
+    XSD + "date": {"type": "string", "format": "date"},
+    XSD + "dateTime": {"type": "string", "format": "date-time"},
+    XSD + "gYear": {"type": "string", "pattern": "^-?[0-9]{4,}$"},
+    XSD + "integer": {"type": "integer"},
+    XSD + "decimal": {"type": "number"},
+    XSD + "boolean": {"type": "boolean"},
+}
+_RDF_TERM = {
+    "type": "object",
+    "properties": {
+        "type": {"enum": ["uri", "literal", "bnode", "triple"]},
+        "value": {"type": "string"},
+        "xml:lang": {"type": "string"},
+        "datatype": {"type": "string"},
+    },
+    "required": ["type", "value"],
+}
+
+router = APIRouter()
+
+
+@router.get("/api/queries", summary="The canned queries: name, summary, description and parameters", tags=["queries"])
+def list_queries(request: Request, context: ContextDep) -> list[dict[str, Any]]:
+    catalogue = context.catalogue
+    return [
+        {
+            "name": query.name,
+            "summary": query.summary,
+            "description": query.description,
+            "tags": list(query.tags),
+            "url": str(request.url_for("canned_" + query.name)),
+            "parameters": [_parameter_listing(query, p, catalogue.choices(query)) for p in query.parameters],
+            "pagination": query.pagination,
+            "variables": list(query.variables),
+        }
+        for query in catalogue.queries.values()
+    ]
+
+
+@router.get("/queries", include_in_schema=False)
+def queries_page(request: Request, context: ContextDep) -> Response:
+    queries = list(context.catalogue.queries.values())
+    described = {query.name: describe_parameters(query) for query in queries}
+    return page(request, "queries.html", queries=queries, parameters=described)
+
+
+@router.get("/queries/{name}", include_in_schema=False)
+async def query_page(name: str, request: Request, context: ContextDep) -> Response:
+    query = context.catalogue.get(name)
+    given = _given(request)
+    answer, error, next_page = None, None, None
+    has_values = any(given.values()) or not any(p.required and p.name not in query.defaults for p in query.parameters)
+    if has_values:
+        try:
+            bound, answer = await in_thread(_run, (context, query, given))
+            next_page = _next_page_url(request, bound, answer)
+        except BiokgError as failure:
+            error = str(failure)
+    choices = context.catalogue.choices(query)
+    query_string = urllib.parse.urlencode([(k, v) for k, values in given.items() for v in values if k != PAGE])
+    values = {"query": query, "given": given, "choices": choices, "answer": answer, "error": error}
+    status = 400 if error and answer is None and has_values else 200
+    return page(request, "query.html", status, next_page=next_page, query_string=query_string, **values)
+
+
+def add_query_routes(app: FastAPI, context: ServerContext) -> None:
+    """One GET operation per canned query, so that the OpenAPI description types each query's parameters."""
+    for query in context.catalogue.queries.values():
+        app.add_api_route(
+            f"/api/queries/{query.name}",
+            _endpoint(query),
+            methods=["GET"],
+            name="canned_" + query.name,
+            summary=query.summary,
+            description=query.description,
+            tags=["queries", *query.tags],
+            openapi_extra={
+                "parameters": _openapi_parameters(query, context.catalogue.choices(query)),
+                "responses": {"200": _openapi_response(query), "400": {"description": "A parameter is wrong"}},
+            },
+            response_class=Response,
+        )
+    app.add_api_route("/api/queries/{name}", _unknown_query, methods=["GET"], include_in_schema=False)
+
+
+def _unknown_query(name: str, context: ContextDep) -> Response:
+    context.catalogue.get(name)  # raises NotFoundError, which names the way to list the queries
+    raise AssertionError("every known query has its own route")
+
+
+def _endpoint(query: CannedQuery) -> Any:
+    async def run_canned(request: Request) -> Response:
+        context = server_context(request)
+        given = _given(request)
+        fmt = _choose_format(given.pop(FORMAT, []), request.headers.get("accept"))
+        bound, answer = await in_thread(_run, (context, query, given))
+        headers = {"Vary": "Accept"}
+        next_page = _next_page_url(request, bound, answer)
+        if next_page:
+            headers["Link"] = f'<{next_page}>; rel="next"'
+        elif answer.more:
+            headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
+        return Response(answer.write(fmt), media_type=content_type(fmt), headers=headers)
+
+    run_canned.__name__ = "canned_" + query.name.replace("-", "_")
+    return run_canned
+
+
+def _run(arguments: tuple[ServerContext, CannedQuery, dict[str, list[str]]]) -> tuple[BoundQuery, CannedAnswer]:
+    context, query, given = arguments
+    return context.catalogue.run(query, given, json_fetcher(context.engine), context.settings.max_rows)
+
+
+def _given(request: Request) -> dict[str, list[str]]:
+    return parse_form(request.scope["query_string"], "the URL")
+
+
+def _choose_format(requested: list[str], accept: str | None) -> Format:
+    candidates = candidates_for(ResultKind.SOLUTIONS)
+    if requested:
+        chosen = format_for_parameter(requested[0], ResultKind.SOLUTIONS)
+        if chosen is None:
+            raise HttpError(406, f"format={requested[0]} is not one of: {', '.join(f.name for f in candidates)}")
+        return chosen
+    chosen = negotiate(accept, candidates)
+    if chosen is None:
+        types = ", ".join(fmt.media_type for fmt in candidates)
+        raise HttpError(406, f"none of the accepted media types ({accept}) is offered: {types}")
+    return chosen
+
+
+def _next_page_url(request: Request, bound: BoundQuery, answer: CannedAnswer) -> str | None:
+    """The URL of the next page, only when the answer had rows past this page (one more row was fetched)."""
+    if not (bound.page_size and answer.more):
+        return None
+    pairs = [(k, v) for k, v in urllib.parse.parse_qsl(request.url.query, keep_blank_values=True) if k != PAGE]
+    return str(request.url.replace(query=urllib.parse.urlencode([*pairs, (PAGE, str(bound.page + 1))])))
+
+
+def _schema(parameter: Parameter) -> dict[str, Any]:
+    if parameter.kind is Kind.TYPED:
+        return dict(_TYPED_SCHEMAS.get(parameter.datatype or "", {"type": "string"}))
+    return dict(_SCHEMAS[parameter.kind])
+
+
+def _parameter_listing(
+    query: CannedQuery, parameter: Parameter, choices: dict[str, tuple[str, ...]]
+) -> dict[str, Any]:
+    return {
+        "name": parameter.name,
+        "type": parameter.type_label,
+        "required": parameter.required and parameter.name not in query.defaults,
+        "default": query.defaults.get(parameter.name),
+        "choices": list(choices.get(parameter.name, ())) or None,
+    }
+
+
+def _openapi_parameters(query: CannedQuery, choices: dict[str, tuple[str, ...]]) -> list[dict[str, Any]]:
+    described = []
+    for parameter in query.parameters:
+        item = _schema(parameter)
+        if parameter.name in choices:
+            item["enum"] = list(choices[parameter.name])
+        schema: dict[str, Any] = {"type": "array", "items": item}
+        if parameter.name in query.defaults:
+            schema["default"] = [query.defaults[parameter.name]]
+        described.append(
+            {
+                "name": parameter.name,
+                "in": "query",
+                "required": parameter.required and parameter.name not in query.defaults,
+                "description": f"{parameter.type_label}; repeat the parameter for several values",
+                "schema": schema,
+                "style": "form",
+                "explode": True,
+            }
+        )
+    if query.pagination:
+        described.append(
+            {
+                "name": PAGE,
+                "in": "query",
+                "required": False,
+                "description": f"Page of {query.pagination} rows; a Link header (rel=next) points to the next one",
+                "schema": {"type": "integer", "minimum": 1, "default": 1},
+            }
+        )
+    described.append(
+        {
+            "name": FORMAT,
+            "in": "query",
+            "required": False,
+            "description": "Answer format, instead of the Accept header",
+            "schema": {"type": "string", "enum": [fmt.name for fmt in candidates_for(ResultKind.SOLUTIONS)]},
+        }
+    )
+    return described
+
+
+def _openapi_response(query: CannedQuery) -> dict[str, Any]:
+    binding = {"type": "object", "properties": {variable: _RDF_TERM for variable in query.variables}}
+    results = {
+        "type": "object",
+        "properties": {
+            "head": {"type": "object", "properties": {"vars": {"type": "array", "items": {"type": "string"}}}},
+            "results": {
+                "type": "object",
+                "properties": {"bindings": {"type": "array", "items": binding}},
+            },
+            "boolean": {"type": "boolean"},
+        },
+    }
+    return {
+        "description": "The answer, as SPARQL 1.1 Query Results",
+        "content": {
+            "application/sparql-results+json": {"schema": results},
+            "application/sparql-results+xml": {},
+            "text/csv": {"schema": {"type": "string"}},
+            "text/tab-separated-values": {"schema": {"type": "string"}},
+        },
+    }

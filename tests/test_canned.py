@@ -1,0 +1,592 @@
+"""Canned queries: grlc's grammar, exact answers of the shipped queries on every store, safe parameters, CLI, HTTP."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from biokg.canned import Catalogue, Kind, ParameterError
+from biokg.canned.parameters import parameters_in
+from biokg.config import Settings
+from biokg.formats import format_named
+from biokg.server import prepare
+from biokg.shipped import shipped_dir
+from biokg.store import Store
+from biokg.web import create_app
+
+ID = "https://w3id.org/biokg/id/"
+BKG = "https://w3id.org/biokg/ontology#"
+BIOM = ID + "organization/biom"
+GRLC = Path(__file__).parent / "grlc"
+CATALOGUE = Catalogue.read(shipped_dir("queries"))
+Rows = list[tuple[str, ...]]
+
+
+def short(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
+    if term is None:
+        return ""
+    value = term.value if not isinstance(term, ox.Triple) else str(term)
+    return value.replace(ID, "").replace(BKG, "bkg:")
+
+
+def run(store: Store, name: str, **given: list[str]) -> Rows:
+    def fetch(text: str, _rows: int) -> bytes:
+        return store.query_serialized(text, format_named("json"))
+
+    _bound, answer = CATALOGUE.run(CATALOGUE.get(name), given, fetch, 10_000)
+    return [tuple(short(term) for term in row) for row in answer.rows]
+
+
+AGREEMENT = "agreement/munich-osaka-partnership"
+AGREEMENT_LABEL = "Transnational Biotech & Life Sciences Cooperation Partnership Agreement"
+BIOM_LABEL = "BioM Biotech Cluster Development GmbH"
+OBH = "organization/osaka-bio-headquarters"
+CONFERENCE_2022 = "EU-Japan Biotech & Pharma Partnering Conference 2022"
+SOURCE_TITLE = "Osaka and Munich continue their successful partnership"
+
+EXPECTED: dict[str, tuple[dict[str, list[str]], Rows]] = {
+    "partners-of": (
+        {"org": [BIOM]},
+        [(AGREEMENT, AGREEMENT_LABEL, OBH, "Osaka Bio Headquarters", "place/country/jp", "Japan", "2011", "2022")],
+    ),
+    "signing-history": (
+        {},
+        [
+            ("signing/munich-osaka-partnership-2011", "first signing", "", "2011", "", "", "", "", ""),
+            (
+                "signing/munich-osaka-partnership-2022",
+                "renewal",
+                "3",
+                "2022",
+                "Osaka",
+                CONFERENCE_2022,
+                "Horst Domdey",
+                BIOM_LABEL,
+                "CEO of BioM Biotech Cluster Development GmbH",
+            ),
+            (
+                "signing/munich-osaka-partnership-2022",
+                "renewal",
+                "3",
+                "2022",
+                "Osaka",
+                CONFERENCE_2022,
+                "Shizuko Akira",
+                "Osaka Bio Headquarters",
+                "President of Osaka Bio Headquarters",
+            ),
+        ],
+    ),
+    "posts-in": (
+        {"org": [ID + OBH]},
+        [("post/osaka-bio-headquarters-president", "President", "person/shizuko-akira", "Shizuko Akira")],
+    ),
+    "events-of": (
+        {},
+        [
+            ("event/biom-trade-missions-to-japan", "BioM trade missions to Japan", "organiser", "2011", ""),
+            (
+                "event/eu-japan-biotech-pharma-partnering-conference",
+                "EU-Japan Biotech & Pharma Partnering Conference",
+                "concept developer",
+                "",
+                "",
+            ),
+            ("event/m4-award", "m4 Award", "coordinator", "", ""),
+        ],
+    ),
+    "organisations": (
+        {"place": ["region:jp-27", "region:de-by"], "kind": ["bkg:ClusterManagementOrganization"]},
+        [
+            ("organization/biom", BIOM_LABEL, "bkg:ClusterManagementOrganization", "Munich"),
+            (OBH, "Osaka Bio Headquarters", "bkg:ClusterManagementOrganization", "Osaka"),
+        ],
+    ),
+    "agreements-between": (
+        {"first": ["region:de-by"], "second": ["region:kansai"]},
+        [(AGREEMENT, AGREEMENT_LABEL, "organization/biom", BIOM_LABEL, OBH, "Osaka Bio Headquarters")],
+    ),
+    "signatories": (
+        {},
+        [
+            (
+                "person/horst-domdey",
+                "Horst Domdey",
+                AGREEMENT,
+                AGREEMENT_LABEL,
+                "2022",
+                BIOM_LABEL,
+                "CEO of BioM Biotech Cluster Development GmbH",
+            ),
+            (
+                "person/shizuko-akira",
+                "Shizuko Akira",
+                AGREEMENT,
+                AGREEMENT_LABEL,
+                "2022",
+                "Osaka Bio Headquarters",
+                "President of Osaka Bio Headquarters",
+            ),
+        ],
+    ),
+    "sources-of": (
+        {"resource": ["city:2867714"]},
+        [
+            ("https://w3id.org/biokg/graph/places", "9", "source/geonames", "GeoNames geographical database", ""),
+            ("https://w3id.org/biokg/graph/places", "9", "source/wikidata", "Wikidata", ""),
+        ],
+    ),
+    "programmes-of": (
+        {},
+        [
+            ("organization/inqlab", "inQlab", "unit", "coaching"),
+            ("organization/inqlab", "inQlab", "unit", "consulting"),
+            ("organization/inqlab", "inQlab", "unit", "mentoring"),
+            ("organization/inqlab", "inQlab", "unit", "training"),
+            ("event/m4-award", "m4 Award", "coordinates", "biomedicine"),
+        ],
+    ),
+    "timeline": (
+        {"since": ["2011"]},
+        [
+            ("2011", "coordination/biom-m4-award", "BioM coordinates the m4 Award", "bkg:Coordination"),
+            ("2011", "event/biom-trade-missions-to-japan", "BioM trade missions to Japan", "bkg:TradeMissionSeries"),
+            (
+                "2011",
+                "signing/munich-osaka-partnership-2011",
+                "First signing of the Munich-Osaka Partnership Agreement (2011)",
+                "bkg:FirstSigning",
+            ),
+            (
+                "2022",
+                "statistic/biom-supported-company-formations",
+                "Company formations supported by BioM",
+                "bkg:Statistic",
+            ),
+            (
+                "2022",
+                "event/eu-japan-biotech-pharma-partnering-conference-2022",
+                CONFERENCE_2022,
+                "bkg:PartneringConference",
+            ),
+            (
+                "2022",
+                "statistic/biom-trade-missions-to-japan-count",
+                "Number of BioM trade missions to Japan since 2011",
+                "bkg:Statistic",
+            ),
+            ("2022", "source/biom-osaka-partnership-renewal-2022", SOURCE_TITLE, "bkg:PressRelease"),
+            (
+                "2022",
+                "statistic/biom-trade-missions-to-japan-sme-participations",
+                "SME participations in BioM trade missions to Japan since 2011",
+                "bkg:Statistic",
+            ),
+            (
+                "2022",
+                "signing/munich-osaka-partnership-2022",
+                "Third renewal of the Munich-Osaka Partnership Agreement (2022)",
+                "bkg:AgreementRenewal",
+            ),
+            (
+                "2022",
+                "statistic/biom-years-as-network-organisation",
+                "Years of BioM as the network organisation of the biotech industry in Munich and Bavaria",
+                "bkg:Statistic",
+            ),
+        ],
+    ),
+    "class-counts": (
+        {},
+        [
+            ("bkg:Statistic", "statistic", "4"),
+            ("bkg:Region", "region", "3"),
+            ("bkg:Role", "role", "3"),
+            ("bkg:City", "city", "2"),
+            ("bkg:ClusterManagementOrganization", "cluster management organisation", "2"),
+            ("bkg:Country", "country", "2"),
+            ("bkg:GovernmentBody", "government body", "2"),
+            ("bkg:Person", "person", "2"),
+            ("bkg:Quotation", "quotation", "2"),
+            ("bkg:SourceDocument", "source document", "2"),
+            ("bkg:SourceGraph", "source graph", "2"),
+            ("bkg:AgreementRenewal", "agreement renewal", "1"),
+            ("bkg:AwardCompetition", "award competition", "1"),
+            ("bkg:Network", "business support network", "1"),
+            ("bkg:Coordination", "coordination", "1"),
+            ("bkg:FirstSigning", "first signing", "1"),
+            ("bkg:Incubator", "incubator programme", "1"),
+            ("bkg:Organization", "organisation", "1"),
+            ("bkg:PartneringConference", "partnering conference", "1"),
+            ("bkg:PartneringConferenceSeries", "partnering conference series", "1"),
+            ("bkg:PartnershipAgreement", "partnership agreement", "1"),
+            ("bkg:PressRelease", "press release", "1"),
+            ("bkg:TradeMissionSeries", "trade mission series", "1"),
+        ],
+    ),
+    "search": (
+        {"text": ["BIOM"]},
+        [
+            ("organization/biom", "BioM", "bkg:ClusterManagementOrganization"),
+            ("organization/biom", BIOM_LABEL, "bkg:ClusterManagementOrganization"),
+            ("coordination/biom-m4-award", "BioM coordinates the m4 Award", "bkg:Coordination"),
+            ("event/biom-trade-missions-to-japan", "BioM trade missions to Japan", "bkg:TradeMissionSeries"),
+            ("bkg:Biomedicine", "biomedicine", "http://www.w3.org/2004/02/skos/core#Concept"),
+            ("post/biom-ceo", "CEO of BioM Biotech Cluster Development GmbH", "http://www.w3.org/ns/org#Post"),
+            ("statistic/biom-supported-company-formations", "Company formations supported by BioM", "bkg:Statistic"),
+            (
+                "association/munich-osaka-partnership-2022-horst-domdey",
+                "Horst Domdey signs for BioM as its CEO",
+                "http://www.w3.org/ns/prov#Association",
+            ),
+            (
+                "statistic/biom-trade-missions-to-japan-count",
+                "Number of BioM trade missions to Japan since 2011",
+                "bkg:Statistic",
+            ),
+            ("quotation/shizuko-akira-2022", "Shizuko Akira on the partnership with BioM", "bkg:Quotation"),
+            (
+                "statistic/biom-trade-missions-to-japan-sme-participations",
+                "SME participations in BioM trade missions to Japan since 2011",
+                "bkg:Statistic",
+            ),
+            (
+                "statistic/biom-years-as-network-organisation",
+                "Years of BioM as the network organisation of the biotech industry in Munich and Bavaria",
+                "bkg:Statistic",
+            ),
+        ],
+    ),
+    "figures-about": (
+        {},
+        [
+            (
+                "statistic/biom-supported-company-formations",
+                "number of supported company formations",
+                "more than",
+                "200",
+                "2022",
+                "Insgesamt hat BioM über 200 Firmengründungen begleitet.",
+            ),
+            (
+                "statistic/biom-years-as-network-organisation",
+                "years as network organisation",
+                "exactly",
+                "25",
+                "2022",
+                "Seit 25 Jahren ist BioM die Netzwerkorganisation der Biotechnologiebranche in München und Bayern",
+            ),
+        ],
+    ),
+    "quotations": (
+        {},
+        [
+            (
+                "person/horst-domdey",
+                "Horst Domdey",
+                AGREEMENT,
+                AGREEMENT_LABEL,
+                "we are delighted to continue our good partnership with Osaka as a central player of the Kansai "
+                "area, which gives both regions easier access to business and research collaborations.",
+                SOURCE_TITLE,
+            ),
+            (
+                "person/shizuko-akira",
+                "Shizuko Akira",
+                AGREEMENT,
+                AGREEMENT_LABEL,
+                "it is a great pleasure to maintain a strategic partnership since 2011 with BioM",
+                SOURCE_TITLE,
+            ),
+        ],
+    ),
+}
+
+
+def test_every_shipped_query_has_its_exact_answer_tested() -> None:
+    assert sorted(EXPECTED) == sorted(CATALOGUE.queries)
+    assert len(CATALOGUE.queries) >= 12
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_canned_query_answers_exactly(store: Store, name: str) -> None:
+    given, expected = EXPECTED[name]
+    assert run(store, name, **given) == expected
+
+
+# grlc's grammar
+
+
+def test_parameters_read_with_grlc_suffixes() -> None:
+    text = "SELECT * WHERE { ?_org_iri ?_n_integer ?__x_number ?_day_xsd_date ?_label_en ?_text ?__free_literal }"
+    found = [(p.name, p.required, p.kind, p.datatype, p.language) for p in parameters_in(text)]
+    assert found == [
+        ("org", True, Kind.IRI, None, None),
+        ("n", True, Kind.INTEGER, None, None),
+        ("x", False, Kind.NUMBER, None, None),
+        ("day", True, Kind.TYPED, "http://www.w3.org/2001/XMLSchema#date", None),
+        ("label", True, Kind.LANGUAGE, None, "en"),
+        ("text", True, Kind.STRING, None, None),
+        ("free", False, Kind.STRING, None, None),
+    ]
+
+
+def test_values_are_parsed_into_terms_of_their_type() -> None:
+    org, n, x, day, label, text, _free = parameters_in(
+        "SELECT * WHERE { ?_org_iri ?_n_integer ?__x_number ?_day_xsd_date ?_label_en ?_text ?__free_literal }"
+    )
+    assert org.parse("organization:biom") == ox.NamedNode(BIOM)
+    assert org.parse(f"<{BIOM}>") == ox.NamedNode(BIOM)
+    assert str(n.parse("+042")) == '"42"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    assert str(x.parse("2.50")) == '"2.50"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    assert str(day.parse("2022-03-01")) == '"2022-03-01"^^<http://www.w3.org/2001/XMLSchema#date>'
+    assert str(label.parse("Munich")) == '"Munich"@en'
+    assert str(text.parse('"} ; DROP ALL')) == '"\\"} ; DROP ALL"'
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("?_org_iri", "> } UNION { ?s ?p ?o", "parameter 'org' takes an iri: '> } UNION { ?s ?p ?o' is neither"),
+        ("?_org_iri", "http://a b", "parameter 'org' takes an iri: 'http://a b' is not a valid IRI"),
+        ("?_n_integer", "1; DROP ALL", "parameter 'n' takes an integer: '1; DROP ALL' is not an integer"),
+        ("?_x_number", "1e", "parameter 'x' takes a number: '1e' is not a number"),
+        ("?_day_xsd_date", "2022-13-01", "parameter 'day' takes an xsd:date: '2022-13-01' is not a valid xsd:date"),
+    ],
+)
+def test_a_value_that_does_not_fit_is_refused_naming_the_parameter(variable: str, value: str, message: str) -> None:
+    (parameter,) = parameters_in(f"SELECT * WHERE {{ ?s ?p {variable} }}")
+    with pytest.raises(ParameterError) as refused:
+        parameter.parse(value)
+    assert str(refused.value).startswith(message)
+
+
+def test_values_are_bound_in_a_values_block_never_pasted() -> None:
+    bound = CATALOGUE.get("search").bind({"text": ['"} ; DROP ALL ; SELECT * {']})
+    assert 'VALUES ?_text { "\\"} ; DROP ALL ; SELECT * {" }' in bound.text
+    assert bound.text.endswith("LIMIT 21 OFFSET 0\n")
+
+
+def test_an_injection_string_comes_back_as_a_plain_literal_that_matches_nothing(store: Store) -> None:
+    assert run(store, "search", text=['"} ; DROP ALL ; SELECT * {']) == []
+    assert run(store, "search", text=["> } UNION { ?s ?p ?o"]) == []
+
+
+def test_a_repeated_parameter_binds_each_value_and_defaults_apply_when_missing() -> None:
+    bound = CATALOGUE.get("organisations").bind({"place": ["region:jp-27", "region:de-by"]})
+    places = f"<{ID}place/region/jp-27> <{ID}place/region/de-by>"
+    assert f"VALUES ?__place_iri {{ {places} }}" in bound.text
+    assert f"VALUES ?_org_iri {{ <{BIOM}> }}" in CATALOGUE.get("partners-of").bind({}).text
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "message"),
+    [
+        ("search", {}, "parameter 'text' (string) is required"),
+        (
+            "partners-of",
+            {"organisation": ["x"]},
+            "query 'partners-of' has no parameter 'organisation'; it takes: org",
+        ),
+        ("search", {"text": ["a"], "page": ["0"]}, "parameter 'page' takes one whole number from 1, not '0'"),
+    ],
+)
+def test_wrong_parameters_are_refused(name: str, given: dict[str, list[str]], message: str) -> None:
+    with pytest.raises(ParameterError) as refused:
+        CATALOGUE.get(name).bind(given)
+    assert str(refused.value) == message
+
+
+# Over HTTP
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    context = prepare(Settings(query_workers=1))
+    with TestClient(create_app(context)) as client:
+        yield client
+    context.engine.close()
+
+
+def test_http_runs_a_query_in_the_format_asked(client: TestClient) -> None:
+    response = client.get("/api/queries/partners-of", params={"org": BIOM}, headers={"Accept": "text/csv"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.text.splitlines()[1] == (
+        f"{ID}{AGREEMENT},{AGREEMENT_LABEL},{ID}{OBH},Osaka Bio Headquarters,{ID}place/country/jp,Japan,2011,2022"
+    )
+    tsv = client.get("/api/queries/posts-in", params={"format": "tsv"})
+    assert tsv.headers["content-type"] == "text/tab-separated-values; charset=utf-8"
+    assert tsv.text.splitlines()[1] == f'<{ID}post/biom-ceo>\t"CEO"@en\t<{ID}person/horst-domdey>\t"Horst Domdey"@en'
+    xml = client.get("/api/queries/posts-in", headers={"Accept": "application/sparql-results+xml"})
+    assert xml.headers["content-type"] == "application/sparql-results+xml"
+    assert '<literal xml:lang="en">Horst Domdey</literal>' in xml.text
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "text"),
+    [
+        (
+            {"text": "> } UNION { ?s ?p ?o"},
+            200,
+            '{"head":{"vars":["resource","label","class"]},"results":{"bindings":[]}}',
+        ),
+        ({}, 400, "parameter 'text' (string) is required\n"),
+        ({"text": "a", "page": "x"}, 400, "parameter 'page' takes one whole number from 1, not 'x'\n"),
+        ({"text": "a", "format": "turtle"}, 406, "format=turtle is not one of: json, xml, csv, tsv\n"),
+    ],
+)
+def test_http_parameter_errors_are_4xx_with_a_message(
+    client: TestClient, params: dict[str, str], status: int, text: str
+) -> None:
+    response = client.get("/api/queries/search", params=params)
+    assert (response.status_code, response.text) == (status, text)
+
+
+def test_http_an_iri_injection_is_a_400(client: TestClient) -> None:
+    response = client.get("/api/queries/partners-of", params={"org": "> } UNION { ?s ?p ?o"})
+    assert response.status_code == 400
+    assert response.text.startswith("parameter 'org' takes an iri:")
+
+
+def test_http_an_unknown_query_is_a_404(client: TestClient) -> None:
+    response = client.get("/api/queries/no-such-query")
+    assert (response.status_code, response.text) == (
+        404,
+        "no canned query named 'no-such-query'; `biokg queries` lists them\n",
+    )
+
+
+def test_http_pagination_links_the_next_page_only_when_rows_follow(client: TestClient) -> None:
+    first = client.get("/api/queries/search", params={"text": "biom"}, headers={"Accept": "text/csv"})
+    assert len(first.text.splitlines()) == 13  # header + 12 rows, fewer than a page of 20
+    assert "link" not in first.headers
+    everything = client.get("/api/queries/search", params={"text": "a"}).json()["results"]["bindings"]
+    pages = []
+    page, url = 1, "/api/queries/search?text=a"
+    while url:
+        response = client.get(url)
+        pages.append(response.json()["results"]["bindings"])
+        link = response.headers.get("link")
+        url = link[link.index("/api") : link.index(">")] if link else ""
+        page += 1
+        if url:
+            assert link == f'<http://testserver/api/queries/search?text=a&page={page}>; rel="next"'
+    assert [len(rows) for rows in pages[:-1]] == [20] * (len(pages) - 1)
+    assert 0 < len(pages[-1]) <= 20
+    assert everything == pages[0]
+
+
+def test_the_listing_and_openapi_describe_every_query_with_typed_parameters(client: TestClient) -> None:
+    listing = client.get("/api/queries").json()
+    assert [query["name"] for query in listing] == sorted(EXPECTED)
+    organisations = next(query for query in listing if query["name"] == "organisations")
+    assert organisations["parameters"][0]["choices"] == [
+        BKG + name
+        for name in (
+            "ClusterManagementOrganization",
+            "FormalOrganization",
+            "GovernmentBody",
+            "Incubator",
+            "Network",
+            "Organization",
+        )
+    ]
+    openapi = client.get("/openapi.json").json()
+    assert openapi["openapi"].startswith("3.1")
+    for name in EXPECTED:
+        assert openapi["paths"][f"/api/queries/{name}"]["get"]["summary"] == CATALOGUE.get(name).summary
+    timeline = openapi["paths"]["/api/queries/timeline"]["get"]["parameters"]
+    assert timeline[0] == {
+        "name": "since",
+        "in": "query",
+        "required": False,
+        "description": "integer; repeat the parameter for several values",
+        "schema": {"type": "array", "items": {"type": "integer"}},
+        "style": "form",
+        "explode": True,
+    }
+    kind = openapi["paths"]["/api/queries/organisations"]["get"]["parameters"][0]
+    assert kind["schema"]["items"]["enum"] == organisations["parameters"][0]["choices"]
+
+
+def test_each_query_has_a_page_with_a_form_the_answer_and_the_sparql(client: TestClient) -> None:
+    response = client.get("/queries/partners-of", params={"org": BIOM})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<input name="org" value="https://w3id.org/biokg/id/organization/biom">' in response.text
+    assert f'<a href="{ID}{OBH}">organization:osaka-bio-headquarters</a>' in response.text
+    assert "SELECT ?agreement ?agreementLabel" in response.text
+    listing = client.get("/queries")
+    assert all(f'<a href="/queries/{name}">{name}</a>' in listing.text for name in EXPECTED)
+
+
+# A folder written in grlc's conventions
+
+
+@pytest.fixture(scope="module")
+def grlc_client() -> Iterator[TestClient]:
+    context = prepare(Settings(query_workers=1, queries=GRLC))
+    with TestClient(create_app(context)) as client:
+        yield client
+    context.engine.close()
+
+
+def test_a_grlc_folder_is_served_as_written(grlc_client: TestClient) -> None:
+    listing = {query["name"]: query for query in grlc_client.get("/api/queries").json()}
+    assert sorted(listing) == ["issued", "kinds", "places_by_label"]
+    assert listing["issued"]["summary"] == "Sources issued in a year"
+    assert listing["kinds"]["parameters"] == [
+        {
+            "name": "kind",
+            "type": "iri",
+            "required": False,
+            "default": BKG + "Region",
+            "choices": [BKG + "City", BKG + "Region"],
+        },
+    ]
+    places = grlc_client.get("/api/queries/places_by_label", params={"label": "Munich", "format": "csv"})
+    assert places.text == f"place\r\n{ID}place/city/2867714\r\n"
+    regions = grlc_client.get("/api/queries/kinds", params={"format": "csv"})
+    assert regions.text == f"entity\r\n{ID}place/region/de-by\r\n{ID}place/region/jp-27\r\n"
+    assert regions.headers["link"] == '<http://testserver/api/queries/kinds?format=csv&page=2>; rel="next"'
+    last = grlc_client.get("/api/queries/kinds", params={"format": "csv", "page": "2"})
+    assert (last.text, "link" in last.headers) == (f"entity\r\n{ID}place/region/kansai\r\n", False)
+    refused = grlc_client.get("/api/queries/kinds", params={"kind": BKG + "Person"})
+    assert refused.status_code == 400
+    issued = grlc_client.get("/api/queries/issued", params={"year": "2022", "format": "csv"})
+    assert issued.text == f"source\r\n{ID}source/biom-osaka-partnership-renewal-2022\r\n"
+    assert grlc_client.get("/api/queries/issued", params={"year": "22"}).status_code == 400
+
+
+# The command line
+
+
+def biokg(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "biokg", *arguments], capture_output=True, text=True, check=False)
+
+
+def test_cli_runs_partners_of_as_csv() -> None:
+    result = biokg("run", "partners-of", "--param", f"org={BIOM}", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1] == (
+        f"{ID}{AGREEMENT},{AGREEMENT_LABEL},{ID}{OBH},Osaka Bio Headquarters,{ID}place/country/jp,Japan,2011,2022"
+    )
+
+
+def test_cli_lists_the_queries_and_refuses_a_bad_value() -> None:
+    listing = biokg("queries")
+    assert listing.returncode == 0
+    assert "search              Search labels" in listing.stdout
+    assert "text* (string), page (integer, 20 rows a page)" in listing.stdout
+    refused = biokg("run", "timeline", "-p", "since=soon")
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "error: parameter 'since' takes an integer: 'soon' is not an integer\n",
+    )
