@@ -521,7 +521,7 @@ def test_each_query_has_a_page_with_a_form_the_answer_and_the_sparql(client: Tes
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert '<input name="org" value="https://w3id.org/biokg/id/organization/biom">' in response.text
-    assert f'<a href="{ID}{OBH}">organization:osaka-bio-headquarters</a>' in response.text
+    assert f'<a href="/id/{OBH}">organization:osaka-bio-headquarters</a>' in response.text
     assert "SELECT ?agreement ?agreementLabel" in response.text
     listing = client.get("/queries")
     assert all(f'<a href="/queries/{name}">{name}</a>' in listing.text for name in EXPECTED)

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     queries: Path | None = None
     """Folder of canned `.rq` queries (BIOKG_QUERIES); the shipped ones when unset."""
 
+    public_url: str | None = None
+    """Where the server is reached, such as https://biokg.example.org/ (BIOKG_PUBLIC_URL): absolute links in the
+    dataset description and headers start there; by default, at the URL each request came to."""
+
     host: str = "127.0.0.1"
     port: int = 8000
     query_time_limit: float = 30.0

@@ -30,6 +30,15 @@ class Format:
     """The Oxigraph writer; None for HTML, which biokg's templates write."""
 
     @property
+    def content_type(self) -> str:
+        """The Content-Type header: the media type, with the charset for textual formats."""
+        textual = self.media_type.startswith("text/") or self.media_type in (
+            "application/n-triples",
+            "application/n-quads",
+        )
+        return f"{self.media_type}; charset=utf-8" if textual else self.media_type
+
+    @property
     def holds_graphs(self) -> bool:
         """Whether this format can carry named graphs (TriG, N-Quads)."""
         return isinstance(self.oxigraph, ox.RdfFormat) and self.oxigraph.supports_datasets

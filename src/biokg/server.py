@@ -12,10 +12,11 @@ from biokg.dataset import ensure_loaded
 from biokg.engine import QueryEngine, RemoteEngine, json_fetcher
 from biokg.errors import BiokgError, NonConformingDataError
 from biokg.guard import QueryPolicy
+from biokg.linked.dumps import DumpCache
 from biokg.rdflib_bridge import graph_of
 from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
-from biokg.store import EmbeddedStore, RemoteStore, open_store
+from biokg.store import EmbeddedStore, RemoteStore, Store, open_store
 from biokg.validation import validate_quads
 from biokg.web.context import ServerContext
 from biokg.workers import WorkerPool
@@ -33,18 +34,18 @@ def prepare(settings: Settings) -> ServerContext:
         if not report.conforms:
             raise NonConformingDataError(report)
         sizes = tuple((graph, _count(store, graph)) for graph in store.graph_names())
-        return _context(settings, RemoteEngine(store), policy, store.name, sizes)
+        return _context(settings, RemoteEngine(store), policy, store, sizes)
     ensure_loaded(store, sources)
     memory = _in_memory(store)
     solutions = memory.query(_GRAPH_SIZES)
     assert isinstance(solutions, ox.QuerySolutions)
     sizes = tuple((row["g"].value, int(row["n"].value)) for row in solutions)
     engine: QueryEngine = WorkerPool(memory, settings.query_workers or os.cpu_count() or 1, settings.query_time_limit)
-    return _context(settings, engine, policy, store.name, sizes)
+    return _context(settings, engine, policy, store, sizes)
 
 
 def _context(
-    settings: Settings, engine: QueryEngine, policy: QueryPolicy, name: str, sizes: tuple[tuple[str, int], ...]
+    settings: Settings, engine: QueryEngine, policy: QueryPolicy, store: Store, sizes: tuple[tuple[str, int], ...]
 ) -> ServerContext:
     """The context around a started engine, with the canned queries and their computed choices."""
     catalogue = Catalogue.read(settings.queries or shipped_dir("queries"))
@@ -53,7 +54,7 @@ def _context(
     except BiokgError:
         engine.close()
         raise
-    return ServerContext(settings, engine, policy, name, sizes, catalogue)
+    return ServerContext(settings, engine, policy, store.name, sizes, catalogue, DumpCache(store.export))
 
 
 def _in_memory(store: EmbeddedStore) -> ox.Store:

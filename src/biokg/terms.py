@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from biokg.namespaces import compact
@@ -30,3 +32,19 @@ def show_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
             return term.value
         return f"{term.value}^^{compact(term.datatype.value)}"
     return str(term)
+
+
+def text_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph | None) -> str:
+    """A term's value as plain text: the IRI, the literal's lexical form, nothing for an unbound value."""
+    if term is None or isinstance(term, ox.DefaultGraph):
+        return ""
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return term.value
+
+
+def words_of(iri: str) -> str:
+    """A readable name for an IRI without a label: its local name with camelCase split (actedOnBehalfOf ->
+    acted on behalf of)."""
+    local = re.split(r"[#/]", iri.rstrip("/#"))[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower() or iri

@@ -9,7 +9,7 @@ from importlib.metadata import version
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from biokg.web import canned, health, sparql
+from biokg.web import canned, health, linked, sparql
 from biokg.web.context import ServerContext
 from biokg.web.errors import install_error_handlers
 from biokg.web.middleware import AccessLog, BodyLimit
@@ -35,6 +35,7 @@ def create_app(context: ServerContext) -> FastAPI:
     app.include_router(health.router)
     app.include_router(canned.router)
     canned.add_query_routes(app, context)
+    app.include_router(linked.router)
     # Public data: any origin may read, never with credentials (a "*" with credentials would echo any Origin).
     app.add_middleware(
         CORSMiddleware,

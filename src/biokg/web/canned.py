@@ -15,7 +15,7 @@ from biokg.formats import Format, ResultKind, candidates_for, format_for_paramet
 from biokg.web.context import ContextDep, ServerContext, server_context
 from biokg.web.errors import HttpError
 from biokg.web.pages import page
-from biokg.web.sparql import TRUNCATED_HEADER, content_type, parse_form
+from biokg.web.sparql import TRUNCATED_HEADER, parse_form
 from biokg.web.threads import in_thread
 
 FORMAT = "format"
@@ -129,7 +129,7 @@ def _endpoint(query: CannedQuery) -> Any:
             headers["Link"] = f'<{next_page}>; rel="next"'
         elif answer.more:
             headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
-        return Response(answer.write(fmt), media_type=content_type(fmt), headers=headers)
+        return Response(answer.write(fmt), media_type=fmt.content_type, headers=headers)
 
     run_canned.__name__ = "canned_" + query.name.replace("-", "_")
     return run_canned

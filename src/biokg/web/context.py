@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -11,6 +12,7 @@ from biokg.canned import Catalogue
 from biokg.config import Settings
 from biokg.engine import QueryEngine
 from biokg.guard import QueryPolicy
+from biokg.linked.dumps import DumpCache
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,11 @@ class ServerContext:
     store_name: str
     graph_sizes: tuple[tuple[str, int], ...]
     catalogue: Catalogue = field(default_factory=lambda: Catalogue({}))
+    dumps: DumpCache | None = None
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
+    """When the served data was loaded: the Last-Modified of every document."""
+    memo: dict[str, bytes] = field(default_factory=dict)
+    """Documents computed once from the data, such as the VoID description, by key."""
 
     @property
     def triples(self) -> int:

@@ -69,7 +69,7 @@ async def _answer(request: Request, context: ContextDep, parameters: Parameters)
     headers = {"Vary": "Accept"}
     if outcome.truncated:
         headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
-    return Response(outcome.body, media_type=content_type(fmt), headers=headers)
+    return Response(outcome.body, media_type=fmt.content_type, headers=headers)
 
 
 def _choose_format(kind: ResultKind, parameters: Parameters, accept: str | None) -> Format:
@@ -89,11 +89,6 @@ def _choose_format(kind: ResultKind, parameters: Parameters, accept: str | None)
     return chosen
 
 
-def content_type(fmt: Format) -> str:
-    textual = fmt.media_type.startswith("text/") or fmt.media_type in ("application/n-triples", "application/n-quads")
-    return f"{fmt.media_type}; charset=utf-8" if textual else fmt.media_type
-
-
 def _service_description(request: Request, context: ServerContext, parameters: Parameters) -> Response:
     endpoint = str(request.url.replace(query=""))
     fmt = _choose_format(ResultKind.GRAPH, parameters, request.headers.get("accept"))
@@ -101,7 +96,7 @@ def _service_description(request: Request, context: ServerContext, parameters: P
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
     prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#"}
     body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes)
-    return Response(body, media_type=content_type(fmt), headers={"Vary": "Accept"})
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
 def _refuse_update(parameters: Parameters) -> None:

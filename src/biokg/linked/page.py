@@ -1,0 +1,187 @@
+"""The HTML view of a description: labels instead of IRIs, statements grouped by property, sources named."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from biokg.canned import FetchJson
+from biokg.canned.answers import read_answer
+from biokg.linked.description import Description
+from biokg.namespaces import BASE, PREFIXES, compact, sparql_prologue
+from biokg.terms import text_of, words_of
+
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One value of a property, and the graph it is stated in."""
+
+    term: Term
+    graph: str
+
+
+@dataclass(frozen=True)
+class PropertyGroup:
+    """The values of one property, under its label."""
+
+    predicate: str
+    label: str
+    statements: list[Statement] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A named graph, and the document it was derived from."""
+
+    graph: str
+    title: str
+    issued: str
+
+
+@dataclass(frozen=True)
+class ResourcePage:
+    """Everything the resource template shows."""
+
+    iri: str
+    title: str
+    types: list[Term]
+    properties: list[PropertyGroup]
+    incoming: list[PropertyGroup]
+    more_incoming: bool
+    sources: dict[str, Source]
+    labels: dict[str, str]
+
+
+def local_link(iri: str) -> str:
+    """A link that stays inside the server for biokg's own IRIs (`/id/...`, `/ontology#...`), the IRI otherwise."""
+    return "/" + iri[len(BASE) :] if iri.startswith(BASE) else iri
+
+
+def best_labels(quads: Iterable[ox.Quad]) -> dict[str, str]:
+    """One label per IRI, English first, then one without a language, then any."""
+    ranked: dict[str, tuple[int, str]] = {}
+    for quad in quads:
+        if isinstance(quad.object, ox.Literal):
+            language = quad.object.language
+            rank = 0 if language == "en" else 1 if not language else 2
+            key = text_of(quad.subject)
+            if key not in ranked or (rank, quad.object.value) < ranked[key]:
+                ranked[key] = (rank, quad.object.value)
+    return {iri: label for iri, (_, label) in ranked.items()}
+
+
+def build_page(description: Description, fetch: FetchJson) -> ResourcePage:
+    """The page model of a description; the sources of its graphs are read with one more query."""
+    own = best_labels(quad for quad in description.outgoing if quad.predicate.value == PREFIXES["rdfs"] + "label")
+    labels = {**best_labels(description.labels), **own}
+    resource = description.resource.value
+    types = [quad.object for quad in description.outgoing if quad.predicate.value == _RDF_TYPE]
+    properties = _groups(
+        ((quad.predicate.value, quad.object, quad.graph_name) for quad in description.outgoing), labels
+    )
+    incoming = _groups(
+        ((quad.predicate.value, quad.subject, quad.graph_name) for quad in description.incoming), labels
+    )
+    graphs = {text_of(quad.graph_name) for quad in [*description.outgoing, *description.incoming]}
+    return ResourcePage(
+        iri=resource,
+        title=labels.get(resource) or compact(resource),
+        types=types,
+        properties=properties,
+        incoming=incoming,
+        more_incoming=description.more_incoming,
+        sources=_sources(graphs, fetch),
+        labels=labels,
+    )
+
+
+def _groups(
+    statements: Iterable[tuple[str, Term, ox.NamedNode | ox.BlankNode | ox.DefaultGraph]], labels: dict[str, str]
+) -> list[PropertyGroup]:
+    groups: dict[str, PropertyGroup] = {}
+    for predicate, term, graph in statements:
+        if predicate == _RDF_TYPE:
+            continue
+        group = groups.setdefault(predicate, PropertyGroup(predicate, labels.get(predicate) or words_of(predicate)))
+        group.statements.append(Statement(term, text_of(graph)))
+    return sorted(groups.values(), key=lambda group: group.label.lower())
+
+
+def _sources(graphs: set[str], fetch: FetchJson) -> dict[str, Source]:
+    if not graphs:
+        return {}
+    values = " ".join(f"<{graph}>" for graph in sorted(graphs))
+    query = (
+        sparql_prologue()
+        + f"""
+        SELECT ?g ?title ?issued WHERE {{
+          VALUES ?g {{ {values} }}
+          OPTIONAL {{ ?g rdfs:label ?graphLabel }}
+          OPTIONAL {{
+            ?g prov:wasDerivedFrom ?source . ?source dcterms:title ?sourceTitle
+            OPTIONAL {{ ?source dcterms:issued ?issued }}
+          }}
+          BIND(COALESCE(?sourceTitle, ?graphLabel, STR(?g)) AS ?title)
+        }} ORDER BY ?g ?title"""
+    )
+    sources: dict[str, Source] = {}
+    for graph, title, issued in read_answer(fetch(query, 1000), 1000).rows:
+        if text_of(graph) and text_of(graph) not in sources:
+            sources[text_of(graph)] = Source(text_of(graph), text_of(title), text_of(issued))
+    return sources
+
+
+@dataclass(frozen=True)
+class TermEntry:
+    """One term of the ontology or shapes, at its anchor in the documentation."""
+
+    iri: str
+    anchor: str
+    name: str
+    label: str
+    properties: list[PropertyGroup]
+
+
+_SECTIONS = (
+    ("Classes", PREFIXES["owl"] + "Class"),
+    ("Object properties", PREFIXES["owl"] + "ObjectProperty"),
+    ("Datatype properties", PREFIXES["owl"] + "DatatypeProperty"),
+    ("Concept schemes", PREFIXES["skos"] + "ConceptScheme"),
+    ("Concepts", PREFIXES["skos"] + "Concept"),
+    ("Node shapes", PREFIXES["sh"] + "NodeShape"),
+)
+
+
+def build_terms(quads: list[ox.Quad]) -> tuple[list[tuple[str, list[TermEntry]]], dict[str, str]]:
+    """The documentation of a vocabulary graph: its named terms by kind, each with its statements labelled."""
+    labels = best_labels(
+        q for q in quads if q.predicate.value in (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
+    )
+    kinds: dict[str, set[str]] = {}
+    by_subject: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        if isinstance(quad.subject, ox.NamedNode):
+            by_subject.setdefault(quad.subject.value, []).append(quad)
+            if quad.predicate.value == _RDF_TYPE:
+                kinds.setdefault(text_of(quad.object), set()).add(quad.subject.value)
+    sections = []
+    for title, kind in _SECTIONS:
+        entries = [
+            TermEntry(
+                iri=iri,
+                anchor=iri.rpartition("#")[2] or iri,
+                name=compact(iri),
+                label=labels.get(iri) or words_of(iri),
+                properties=_groups(((q.predicate.value, q.object, q.graph_name) for q in by_subject[iri]), labels),
+            )
+            for iri in sorted(kinds.get(kind, ()))
+            if "#" in iri
+        ]
+        if entries:
+            sections.append((title, sorted(entries, key=lambda entry: entry.label.lower())))
+    return sections, labels

@@ -1,0 +1,198 @@
+"""Linked data: every IRI under /id/ and /graph/ dereferences, the ontology and shapes are served at their IRIs,
+with the home page, the dataset description (/.well-known/void) and the dumps (/dumps/).
+
+Non-information resources (an organisation, a person) are answered directly with their description, never with a
+303 redirect: the response's Content-Location names the document (`/id/person/x.ttl`), as the W3C's "Cool URIs"
+allows, so a client makes one request instead of two.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
+
+from biokg.canned.answers import read_answer
+from biokg.engine import json_fetcher
+from biokg.formats import HTML, Format, ResultKind, candidates_for
+from biokg.linked.description import describe, graph_quads, write_quads
+from biokg.linked.dumps import DUMP_FORMATS, dump_name
+from biokg.linked.page import build_page, build_terms
+from biokg.linked.void import describe_dataset
+from biokg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, sparql_prologue
+from biokg.terms import text_of
+from biokg.web.context import ContextDep, ServerContext
+from biokg.web.pages import page, templates
+from biokg.web.representation import cache_validators, choose, not_modified, represent, split_extension
+from biokg.web.threads import in_thread
+
+router = APIRouter(tags=["linked data"])
+RDF_FORMATS = candidates_for(ResultKind.GRAPH)
+_HOME_CLASSES = (
+    sparql_prologue()
+    + """
+SELECT ?class ?label (COUNT(DISTINCT ?entity) AS ?n) (SAMPLE(?entity) AS ?example) WHERE {
+  GRAPH <https://w3id.org/biokg/ontology> { ?class a owl:Class ; rdfs:label ?label }
+  ?entity a ?class .
+} GROUP BY ?class ?label ORDER BY DESC(?n) ?label"""
+)
+_HOME_ENTITIES = (
+    sparql_prologue()
+    + """
+SELECT ?entity (SAMPLE(?name) AS ?label) WHERE {
+  ?entity a/rdfs:subClassOf* bkg:Organization ; rdfs:label ?name FILTER(LANG(?name) = "en")
+} GROUP BY ?entity ORDER BY LCASE(SAMPLE(?name)) LIMIT 50"""
+)
+
+
+@router.get("/", response_class=HTMLResponse, summary="Home page: what the graph holds, and where to go")
+async def home(request: Request, context: ContextDep) -> Response:
+    fetch = json_fetcher(context.engine)
+    classes = await in_thread(lambda query: read_answer(fetch(query, 1000), 1000).rows, _HOME_CLASSES)
+    entities = await in_thread(lambda query: read_answer(fetch(query, 1000), 1000).rows, _HOME_ENTITIES)
+    return page(
+        request,
+        "home.html",
+        triples=f"{context.triples:,}",
+        graphs=len(context.graph_sizes),
+        classes=[(text_of(c), text_of(label), text_of(n)) for c, label, n, _example in classes],
+        entities=[(text_of(entity), text_of(label)) for entity, label in entities],
+    )
+
+
+@router.get("/id/{path:path}", summary="The description of a resource, in the format asked for")
+async def resource(path: str, request: Request, context: ContextDep) -> Response:
+    return await _resource("id/" + path, request, context)
+
+
+@router.get("/graph/{path:path}", summary="The description of a named graph (a source of statements)")
+async def graph_resource(path: str, request: Request, context: ContextDep) -> Response:
+    return await _resource("graph/" + path, request, context)
+
+
+async def _resource(path: str, request: Request, context: ServerContext) -> Response:
+    stem, fixed = split_extension(path)
+    fmt = choose(request, fixed)
+    try:
+        iri = ox.NamedNode(BASE + stem)
+    except ValueError:
+        return _not_found(request, fmt, f"{path} is not a valid IRI path")
+    fetch = json_fetcher(context.engine)
+    description = await in_thread(lambda resource: describe(resource, fetch), iri)
+    if not description.found:
+        return _not_found(request, fmt, f"the graph holds nothing about <{iri.value}>")
+    if fmt is HTML:
+        view = await in_thread(lambda found: build_page(found, fetch), description)
+        incoming = f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri.value}> }} }}"
+        html = _render("resource.html", request, page=view, path="/" + stem, incoming_query=incoming)
+        return represent(request, "/" + stem, fmt, lambda _: html, context.loaded_at)
+    return represent(request, "/" + stem, fmt, description.write, context.loaded_at)
+
+
+@router.get("/ontology", summary="The biokg ontology (OWL), or its documentation for browsers")
+async def ontology(request: Request, context: ContextDep) -> Response:
+    return await _vocabulary(ONTOLOGY_IRI, "biokg ontology", request, context, None)
+
+
+@router.get("/ontology.{extension}", include_in_schema=False)
+async def ontology_file(extension: str, request: Request, context: ContextDep) -> Response:
+    return await _vocabulary(ONTOLOGY_IRI, "biokg ontology", request, context, _extension(extension))
+
+
+@router.get("/shapes", summary="The SHACL shapes the data conforms to, or their documentation for browsers")
+async def shapes(request: Request, context: ContextDep) -> Response:
+    return await _vocabulary(SHAPES_IRI, "biokg SHACL shapes", request, context, None)
+
+
+@router.get("/shapes.{extension}", include_in_schema=False)
+async def shapes_file(extension: str, request: Request, context: ContextDep) -> Response:
+    return await _vocabulary(SHAPES_IRI, "biokg SHACL shapes", request, context, _extension(extension))
+
+
+async def _vocabulary(
+    graph: str, title: str, request: Request, context: ServerContext, fixed: Format | None
+) -> Response:
+    fmt = choose(request, fixed)
+    fetch = json_fetcher(context.engine)
+    quads = await in_thread(lambda name: graph_quads(name, fetch), graph)
+    path = "/" + graph[len(BASE) :]
+    if fmt is HTML:
+        sections, labels = build_terms(quads)
+        header = next(
+            (
+                text_of(q.object)
+                for q in quads
+                if text_of(q.subject) == graph and q.predicate.value == PREFIXES["dcterms"] + "description"
+            ),
+            "",
+        )
+        html = _render(
+            "terms.html",
+            request,
+            title=title,
+            iri=graph,
+            path=path,
+            sections=sections,
+            labels=labels,
+            description=header,
+        )
+        return represent(request, path, fmt, lambda _: html, context.loaded_at)
+
+    return represent(request, path, fmt, lambda chosen: write_quads(quads, chosen), context.loaded_at)
+
+
+@router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
+async def void(request: Request, context: ContextDep) -> Response:
+    fmt = choose(request, None, RDF_FORMATS)
+    public_url = context.settings.public_url or str(request.base_url)
+    public_url = public_url if public_url.endswith("/") else public_url + "/"
+    fetch = json_fetcher(context.engine)
+    key = "void " + public_url
+    if key not in context.memo:
+        triples = await in_thread(lambda url: describe_dataset(fetch, url, context.loaded_at), public_url)
+        context.memo[key] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    triples_again = list(ox.parse(context.memo[key], format=ox.RdfFormat.N_TRIPLES))
+
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples_again]
+    return represent(
+        request, "/.well-known/void", fmt, lambda chosen: write_quads(quads, chosen), context.loaded_at, RDF_FORMATS
+    )
+
+
+@router.get("/dumps/", response_class=HTMLResponse, summary="The full dumps of the dataset")
+def dumps_index(request: Request) -> Response:
+    return page(request, "dumps.html", files=[(dump_name(fmt), fmt.media_type) for fmt in DUMP_FORMATS])
+
+
+@router.get("/dumps/{name}", summary="One dump file, gzip-compressed, with ETag and Last-Modified")
+async def dump(name: str, request: Request, context: ContextDep) -> Response:
+    made = await in_thread(context.dumps.get, name) if context.dumps else None
+    if made is None:
+        return Response(f"no dump named {name}; /dumps/ lists them\n", status_code=404, media_type="text/plain")
+    headers = {**cache_validators(made, context.loaded_at), "Content-Disposition": f'attachment; filename="{name}"'}
+    if not_modified(request, headers["ETag"], context.loaded_at):
+        return Response(status_code=304, headers=headers)
+    return Response(made, media_type="application/gzip", headers=headers)
+
+
+@router.get("/context.jsonld", summary="The JSON-LD context of biokg's prefixes")
+def jsonld_context() -> Response:
+    body = json.dumps({"@context": PREFIXES}, indent=2)
+    return Response(body, media_type="application/ld+json")
+
+
+def _extension(extension: str) -> Format | None:
+    _stem, fmt = split_extension("x." + extension)
+    return fmt
+
+
+def _not_found(request: Request, fmt: Format, message: str) -> Response:
+    if fmt is HTML:
+        return page(request, "not_found.html", status_code=404, message=message)
+    return Response(message + "\n", status_code=404, media_type="text/plain")
+
+
+def _render(template: str, request: Request, **values: object) -> bytes:
+    return templates.get_template(template).render(request=request, **values).encode()
