@@ -192,3 +192,27 @@ def _state(pid: int) -> str:
         return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+@pytest.mark.parametrize("syntax", ["turtle", "rdfxml"])
+def test_rapper_parses_what_a_resource_iri_serves(server: tuple[str, subprocess.Popen[bytes]], syntax: str) -> None:
+    """Raptor's `rapper` (Debian's raptor2-utils) as the client: it sends its own Accept header."""
+    base, _ = server
+    result = subprocess.run(
+        ["rapper", "--quiet", "-i", syntax, "-o", "ntriples", f"{base}/id/person/horst-domdey"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f'<{DOMDEY}> <https://schema.org/familyName> "Domdey" .' in result.stdout.splitlines()
+
+
+def test_rdflib_parses_a_resource_iri_by_its_url(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    base, _ = server
+    graph = rdflib.Graph()
+    graph.parse(f"{base}/id/person/horst-domdey")
+    assert graph.value(rdflib.URIRef(DOMDEY), rdflib.URIRef("https://schema.org/familyName")) == rdflib.Literal(
+        "Domdey"
+    )

@@ -16,6 +16,7 @@ from biokg.config import Settings
 from biokg.dataset import ensure_loaded, load_quads, load_validated, parse_for_load
 from biokg.errors import BiokgError, NonConformingDataError
 from biokg.formats import ResultKind, format_named, names_of
+from biokg.linked.dumps import write_dumps
 from biokg.result_writers import Row
 from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
@@ -255,6 +256,10 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write; standard output if none.")
     ] = None,
+    dumps: Annotated[
+        Path | None,
+        typer.Option("--dumps", help="Folder to write the gzip dumps that `biokg serve` offers at /dumps/ into."),
+    ] = None,
     store: StoreDir = None,
     sparql_url: SparqlUrl = None,
 ) -> None:
@@ -263,7 +268,12 @@ def export(
         typer.echo(f"error: unknown export format {output_format!r}; use trig, nquads or turtle", err=True)
         raise typer.Exit(1)
     try:
-        data = _ready_store(_settings(store=store, sparql_url=sparql_url)).export(format_named(output_format))
+        source = _ready_store(_settings(store=store, sparql_url=sparql_url))
+        if dumps is not None:
+            for path in write_dumps(source.quads, dumps):
+                typer.echo(f"Wrote {path}", err=True)
+            return
+        data = source.export(format_named(output_format))
     except BiokgError as error:
         raise _fail(error) from None
     if output is None:

@@ -40,8 +40,9 @@ class Format:
 
     @property
     def holds_graphs(self) -> bool:
-        """Whether this format can carry named graphs (TriG, N-Quads)."""
-        return isinstance(self.oxigraph, ox.RdfFormat) and self.oxigraph.supports_datasets
+        """Whether biokg writes named graphs in this format: TriG and N-Quads. JSON-LD could hold them too, but its
+        readers expect one graph (rdflib's Graph keeps only the default one), so it is written merged."""
+        return self.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
 
 
 FORMATS: tuple[Format, ...] = (

@@ -54,7 +54,7 @@ def _context(
     except BiokgError:
         engine.close()
         raise
-    return ServerContext(settings, engine, policy, store.name, sizes, catalogue, DumpCache(store.export))
+    return ServerContext(settings, engine, policy, store.name, sizes, catalogue, DumpCache(store.quads))
 
 
 def _in_memory(store: EmbeddedStore) -> ox.Store:
