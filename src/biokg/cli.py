@@ -296,6 +296,13 @@ def serve(
     allow_service: Annotated[
         bool | None, typer.Option("--allow-service/--no-service", help="Let queries call other endpoints.")
     ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            help="URL the server is reached at, for absolute links (env BIOKG_PUBLIC_URL).", show_default=False
+        ),
+    ] = None,
+    queries: QueriesDir = None,
     store: StoreDir = None,
     sparql_url: SparqlUrl = None,
 ) -> None:
@@ -315,6 +322,8 @@ def serve(
         max_rows=max_rows,
         query_workers=workers,
         allow_service=allow_service,
+        public_url=public_url,
+        queries=queries,
         store=store,
         sparql_url=sparql_url,
     )
