@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -590,3 +592,28 @@ def test_cli_lists_the_queries_and_refuses_a_bad_value() -> None:
         1,
         "error: parameter 'since' takes an integer: 'soon' is not an integer\n",
     )
+
+
+def _short_text(value: str) -> str:
+    return value.replace(ID, "").replace(BKG, "bkg:")
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_query_answers_exactly_over_http(client: TestClient, name: str) -> None:
+    given, expected = EXPECTED[name]
+    response = client.get(f"/api/queries/{name}", params={**given, "format": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.text)))[1:]
+    assert [tuple(_short_text(value) for value in row) for row in rows] == expected
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_query_answers_exactly_from_the_cli(name: str) -> None:
+    given, expected = EXPECTED[name]
+    parameters = [
+        argument for key, values in given.items() for value in values for argument in ("-p", f"{key}={value}")
+    ]
+    result = biokg("run", name, *parameters, "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))[1:]
+    assert [tuple(_short_text(value) for value in row) for row in rows] == expected
