@@ -18,6 +18,7 @@ from biokg.errors import BiokgError, NonConformingDataError
 from biokg.formats import ResultKind, format_named, names_of
 from biokg.linked.dumps import write_dumps
 from biokg.result_writers import Row
+from biokg.ror.importer import RecordFilter, import_ror
 from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
 from biokg.sparql_text import request_form
@@ -280,6 +281,60 @@ def export(
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
+
+
+import_app = typer.Typer(help="Import organisations from public registries into their own named graph.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("ror")
+def import_ror_command(
+    source: Annotated[
+        Path, typer.Argument(help="ROR schema 2 records: .jsonl, .jsonl.gz, a folder of .json, or ROR's dump .zip.")
+    ],
+    country: Annotated[str | None, typer.Option(help="Only records located in these countries, e.g. DE,JP.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--type", help="Only records of these ROR types, e.g. company,education.")
+    ] = None,
+    store: StoreDir = None,
+    sparql_url: SparqlUrl = None,
+    update_url: UpdateUrl = None,
+    graph_store_url: GraphStoreUrl = None,
+) -> None:
+    """Import ROR records into the graph https://w3id.org/biokg/graph/ror, replacing an earlier import.
+
+    Records that break the shapes are listed (where, ROR id, message) and left out; nothing is written unless
+    the rest conforms together with the store's other graphs.
+    """
+    settings = _settings(
+        store=store, sparql_url=sparql_url, sparql_update_url=update_url, graph_store_url=graph_store_url
+    )
+    keep = RecordFilter(_codes(country, upper=True), _codes(kind, upper=False))
+    try:
+        target = _ready_store(settings)
+        report = import_ror(source, target, load_sources(), keep, on_record=_progress)
+    except BiokgError as error:
+        raise _fail(error) from None
+    finally:
+        typer.echo("", err=True)
+    for rejection in report.rejected:
+        typer.echo(f"rejected {rejection.where} {rejection.ror_id or '-'}: {rejection.message}", err=True)
+    seconds = report.seconds["total"]
+    typer.echo(
+        f"Read {report.read} records: imported {report.imported}, rejected {len(report.rejected)}, "
+        f"left out by the filter {report.filtered}; {report.triples} triples into graph:ror of the {target.name} "
+        f"in {seconds:.1f} s ({report.read / seconds:,.0f} records/s, {report.triples / seconds:,.0f} triples/s; "
+        f"validation {report.seconds.get('validate', 0):.1f} s)."
+    )
+
+
+def _codes(text: str | None, upper: bool) -> frozenset[str]:
+    items = [item.strip() for item in (text or "").split(",") if item.strip()]
+    return frozenset(item.upper() if upper else item.lower() for item in items)
+
+
+def _progress(records: int) -> None:
+    typer.echo(f"\rRead {records:,} records ...", err=True, nl=False)
 
 
 @app.command()

@@ -32,6 +32,12 @@ class BKG(DefinedNamespace):
     ResearchInstitute: URIRef
     Network: URIRef
     Incubator: URIRef
+    EducationalOrganization: URIRef
+    NonprofitOrganization: URIRef
+    HealthcareOrganization: URIRef
+    Funder: URIRef
+    ResearchFacility: URIRef
+    Archive: URIRef
     Person: URIRef
     Role: URIRef
     Agreement: URIRef
@@ -60,6 +66,13 @@ class BKG(DefinedNamespace):
     centralPlayerIn: URIRef
     offersService: URIRef
     foundingYear: URIRef
+    predecessor: URIRef
+    successor: URIRef
+    rorId: URIRef
+    gridId: URIRef
+    isni: URIRef
+    fundrefId: URIRef
+    registryStatus: URIRef
     party: URIRef
     purpose: URIRef
     signingOf: URIRef
