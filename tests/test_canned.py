@@ -265,6 +265,11 @@ EXPECTED: dict[str, tuple[dict[str, list[str]], Rows]] = {
             ),
         ],
     ),
+    "sub-organisations": (
+        {},
+        [("organization/inqlab", "inQlab", "organization/biom", BIOM_LABEL)],
+    ),
+    "life-science-companies": ({}, []),  # the seed holds no company; see test_ror.py for the imported ones
     "figures-about": (
         {},
         [
@@ -585,7 +590,7 @@ def test_cli_runs_partners_of_as_csv() -> None:
 def test_cli_lists_the_queries_and_refuses_a_bad_value() -> None:
     listing = biokg("queries")
     assert listing.returncode == 0
-    assert "search              Search labels" in listing.stdout
+    assert "\nsearch                  Search labels  " in listing.stdout
     assert "text* (string), page (integer, 20 rows a page)" in listing.stdout
     refused = biokg("run", "timeline", "-p", "since=soon")
     assert (refused.returncode, refused.stderr) == (

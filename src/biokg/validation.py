@@ -86,7 +86,7 @@ def validate_quads(
     data_graph += ontology
     add_rdfs_entailments(data_graph, ontology)
     core_shapes, sparql_checks = split_shapes(shapes)
-    focus = None if only is None else [to_rdflib(node) for node in only]
+    focus: list[str | URIRef] | None = None if only is None else [URIRef(node.value) for node in only]
     if focus == []:
         results = Graph()
     else:

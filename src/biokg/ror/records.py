@@ -60,15 +60,16 @@ def read_records(source: Path) -> Iterator[Read]:
 
 
 def _json_lines(stream: IO[bytes], where: str) -> Iterator[Read]:
-    for number, line in enumerate(io.TextIOWrapper(stream, encoding="utf-8", errors="replace"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Read(f"{where}:{number}", None, f"not JSON: {error.msg} at column {error.colno}")
-            continue
-        yield _checked(record, f"{where}:{number}")
+    with io.TextIOWrapper(stream, encoding="utf-8", errors="replace") as text:
+        for number, line in enumerate(text, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line.rstrip("\r\n"))
+            except json.JSONDecodeError as error:
+                yield Read(f"{where}:{number}", None, f"not JSON: {error.msg} at column {error.colno}")
+                continue
+            yield _checked(record, f"{where}:{number}")
 
 
 def _json_document(data: bytes, where: str) -> Iterator[Read]:
