@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
@@ -67,3 +68,21 @@ def test_every_constraint_has_an_english_message(shapes: Graph) -> None:
         compact(str(c)) for c in constraints if not any(m.language == "en" for m in shapes.objects(c, SH.message))
     ]
     assert silent == []
+
+
+def test_a_partial_validation_checks_the_nodes_given_with_their_values_types(
+    sources: Sources, shapes: Graph, ontology: Graph
+) -> None:
+    """`only` limits the core constraints to some focus nodes; what they point at is still known by its type."""
+    broken = FIXTURES[0]
+    data = [*sources.data, *parse_file(broken)]
+    (focus, message), *_ = sorted(expected_findings(broken))
+    full = validate_quads(data, shapes, ontology)
+    focused_nodes = {ox.NamedNode(node) for node in {quad.subject.value for quad in parse_file(broken)}}
+    partial = validate_quads(data, shapes, ontology, only=focused_nodes)
+    assert {(f.shape, f.message) for f in partial.findings} == {(f.shape, f.message) for f in full.findings}
+    elsewhere = validate_quads(
+        data, shapes, ontology, only={ox.NamedNode("https://w3id.org/biokg/id/person/horst-domdey")}
+    )
+    assert elsewhere.findings == ()
+    assert (focus, message) in {(f.shape, f.message) for f in full.findings}
