@@ -7,12 +7,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from fastapi.testclient import TestClient
 from servers import Server, oxigraph_server, require_virtuoso, virtuoso_server
 
+from biokg.config import Settings
 from biokg.dataset import load_validated
 from biokg.namespaces import sparql_prologue
+from biokg.server import prepare
 from biokg.sources import Sources, load_sources
 from biokg.store import EmbeddedStore, RemoteConfig, RemoteStore, Store, select
+from biokg.web import create_app
 
 Rows = list[tuple[str | None, ...]]
 
@@ -84,3 +88,12 @@ def rows(store: Store) -> Callable[[str], Rows]:
         return [tuple(plain(term) for term in row) for row in result.rows]
 
     return run
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    """The server of `biokg serve` on the shipped graph (embedded store, one query worker), through TestClient."""
+    context = prepare(Settings(query_workers=1))
+    with TestClient(create_app(context)) as client:
+        yield client
+    context.engine.close()

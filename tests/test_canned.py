@@ -413,14 +413,6 @@ def test_wrong_parameters_are_refused(name: str, given: dict[str, list[str]], me
 # Over HTTP
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    context = prepare(Settings(query_workers=1))
-    with TestClient(create_app(context)) as client:
-        yield client
-    context.engine.close()
-
-
 def test_http_runs_a_query_in_the_format_asked(client: TestClient) -> None:
     response = client.get("/api/queries/partners-of", params={"org": BIOM}, headers={"Accept": "text/csv"})
     assert response.status_code == 200

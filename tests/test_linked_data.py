@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,10 +16,8 @@ from rdflib.compare import isomorphic
 
 from biokg.config import Settings
 from biokg.dataset import ensure_loaded
-from biokg.server import prepare
 from biokg.sources import load_sources
 from biokg.store import open_store
-from biokg.web import create_app
 
 BASE = "https://w3id.org/biokg/"
 ID = BASE + "id/"
@@ -51,14 +48,6 @@ def shipped_entities() -> list[str]:
 
 
 ENTITIES = shipped_entities()
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    context = prepare(Settings(query_workers=1))
-    with TestClient(create_app(context)) as client:
-        yield client
-    context.engine.close()
 
 
 def parsed(response_text: str, rdflib_format: str) -> rdflib.Graph:
