@@ -33,7 +33,7 @@ RDF_FORMATS = candidates_for(ResultKind.GRAPH)
 _HOME_CLASSES = (
     sparql_prologue()
     + """
-SELECT ?class ?label (COUNT(DISTINCT ?entity) AS ?n) (SAMPLE(?entity) AS ?example) WHERE {
+SELECT ?class ?label (COUNT(DISTINCT ?entity) AS ?n) WHERE {
   GRAPH <https://w3id.org/biokg/ontology> { ?class a owl:Class ; rdfs:label ?label }
   ?entity a ?class .
 } GROUP BY ?class ?label ORDER BY DESC(?n) ?label"""
@@ -57,7 +57,7 @@ async def home(request: Request, context: ContextDep) -> Response:
         "home.html",
         triples=f"{context.triples:,}",
         graphs=len(context.graph_sizes),
-        classes=[(text_of(c), text_of(label), text_of(n)) for c, label, n, _example in classes],
+        classes=[(text_of(c), text_of(label), text_of(n)) for c, label, n in classes],
         entities=[(text_of(entity), text_of(label)) for entity, label in entities],
     )
 
