@@ -149,16 +149,20 @@ async def void(request: Request, context: ContextDep) -> Response:
     public_url = context.settings.public_url or str(request.base_url)
     public_url = public_url if public_url.endswith("/") else public_url + "/"
     fetch = json_fetcher(context.engine)
-    key = "void " + public_url
-    if key not in context.memo:
+    if "void " + public_url not in context.memo:
         triples = await in_thread(lambda url: describe_dataset(fetch, url, context.loaded_at), public_url)
-        context.memo[key] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    triples_again = list(ox.parse(context.memo[key], format=ox.RdfFormat.N_TRIPLES))
+        context.memo["void " + public_url] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples_again]
-    return represent(
-        request, "/.well-known/void", fmt, lambda chosen: write_quads(quads, chosen), context.loaded_at, RDF_FORMATS
-    )
+    def write(chosen: Format) -> bytes:
+        """Each format written once and kept: its blank nodes, and so its ETag, stay the same."""
+        key = f"void {public_url} {chosen.name}"
+        if key not in context.memo:
+            parsed = ox.parse(context.memo["void " + public_url], format=ox.RdfFormat.N_TRIPLES)
+            quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in parsed]
+            context.memo[key] = write_quads(quads, chosen)
+        return context.memo[key]
+
+    return represent(request, "/.well-known/void", fmt, write, context.loaded_at, RDF_FORMATS)
 
 
 @router.get("/dumps/", response_class=HTMLResponse, summary="The full dumps of the dataset")
