@@ -16,6 +16,7 @@ from biokg.canned import Catalogue
 from biokg.dataset import ensure_loaded, load_quads
 from biokg.errors import NotFoundError
 from biokg.formats import format_named
+from biokg.ror import importer
 from biokg.ror.importer import ROR_GRAPH, RecordFilter, import_ror
 from biokg.ror.records import read_records
 from biokg.shipped import shipped_dir
@@ -25,6 +26,7 @@ from biokg.store import EmbeddedStore, Store
 FIXTURE = Path(__file__).parent / "ror" / "records.jsonl"
 ID = "https://w3id.org/biokg/id/"
 BKG = "https://w3id.org/biokg/ontology#"
+PROV = "http://www.w3.org/ns/prov#"
 GRID_MESSAGE = 'bkg:gridId is a GRID id as a plain string, e.g. "grid.5252.0".'
 
 
@@ -256,3 +258,20 @@ def test_the_cli_exits_1_on_a_missing_source(tmp_path: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert f"error: no ROR records at {missing}" in result.stderr.splitlines()
+
+
+def test_small_batches_give_the_same_graph_as_one(
+    tmp_path: Path, sources: Sources, imported: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory is bounded by the batch: records validated four at a time give the same import."""
+    monkeypatch.setattr(importer, "BATCH", 4)
+    store = fresh_store(tmp_path / "store", sources)
+    report = import_ror(FIXTURE, store, sources)
+    assert (report.imported, [r.ror_id for r in report.rejected]) == (22, ["02fvjvv74"])
+
+    def ror_graph(of: Store) -> set[str]:
+        query = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ROR_GRAPH.value}> {{ ?s ?p ?o }} "
+        query += f"FILTER(?p != <{PROV}generatedAtTime>) }}"
+        return set(values(of, query))
+
+    assert ror_graph(store) == ror_graph(imported)

@@ -55,22 +55,11 @@ def parse_for_load(paths: Sequence[Path], graph: str | None = None) -> list[ox.Q
     return quads
 
 
-def load_quads(
-    store: Store,
-    quads: Sequence[ox.Quad],
-    sources: Sources,
-    on_progress: Progress | None = None,
-    already_validated: bool = False,
-) -> None:
-    """Replace the named graphs that `quads` hold, if the store's other graphs together with them conform.
-
-    `already_validated` is for a caller that has just validated exactly these quads with the store's other
-    graphs (an import that had to, to find the records at fault), so the same work is not done twice.
-    """
-    if not already_validated:
-        replaced = {quad.graph_name for quad in quads}
-        kept = [q for q in store.quads() if q.graph_name not in replaced and q.graph_name not in _VOCABULARY_GRAPHS]
-        _refuse_unless_conforming(sources, [*kept, *quads])
+def load_quads(store: Store, quads: Sequence[ox.Quad], sources: Sources, on_progress: Progress | None = None) -> None:
+    """Replace the named graphs that `quads` hold, if the store's other graphs together with them conform."""
+    replaced = {quad.graph_name for quad in quads}
+    kept = [q for q in store.quads() if q.graph_name not in replaced and q.graph_name not in _VOCABULARY_GRAPHS]
+    _refuse_unless_conforming(sources, [*kept, *quads])
     _replace(store, quads, on_progress, stamp=None)  # the store no longer holds exactly the shipped sources
 
 

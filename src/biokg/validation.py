@@ -69,10 +69,10 @@ def validate_quads(
     """Validate the union of the graphs of `data` together with the ontology.
 
     The ontology's own individuals (roles, sectors, qualifiers) are part of what data points at, so they are
-    validated with it. With `only`, the SHACL core constraints are checked for those nodes alone (their own
-    statements, and the types of everything); that is sound because the core shapes follow no inverse path: a
-    node's core result depends on its statements, its values' types and the ontology. The SHACL-SPARQL
-    constraints, which follow paths of any length, always run on all of `data`.
+    validated with it. With `only`, the findings are those of these nodes, checked against their own statements
+    and the types of everything in `data` (other nodes are there by their type alone, and are checked where they
+    are described). That is sound because the core shapes follow no inverse path: a node's core result depends on
+    its statements, its values' types and the ontology. The SHACL-SPARQL constraints run on all of `data`.
     """
     triples = [quad.triple if isinstance(quad, ox.Quad) else quad for quad in data]
     if only is None:
@@ -86,14 +86,11 @@ def validate_quads(
     data_graph += ontology
     add_rdfs_entailments(data_graph, ontology)
     core_shapes, sparql_checks = split_shapes(shapes)
-    focus: list[str | URIRef] | None = None if only is None else [URIRef(node.value) for node in only]
-    if focus == []:
-        results = Graph()
-    else:
-        _conforms, results, _text = pyshacl_validate(
-            data_graph, shacl_graph=core_shapes, inference="none", focus_nodes=focus
-        )
+    _conforms, results, _text = pyshacl_validate(data_graph, shacl_graph=core_shapes, inference="none")
     findings = [*_findings(results, shapes), *_sparql_findings(sparql_checks, triples, ontology)]
+    if only is not None:  # nodes present only by their type are checked where they are described
+        shown = {_show(to_rdflib(node)) for node in only}
+        findings = [finding for finding in findings if finding.focus in shown]
     return ValidationReport(
         findings=tuple(sorted(findings, key=lambda f: (f.focus, f.path or "", f.message))), triples=checked
     )

@@ -1,14 +1,18 @@
 """`biokg import ror`: read, filter, map, validate, and load the records into their own named graph, whole.
 
-Records that break the shapes are reported (ROR id, message) and left out, and the rest is validated again with
-the store's other graphs before anything is written, so the store never holds half an import. Every record read
-is either imported or reported: imported + rejected = read.
+Memory stays bounded whatever the size of the source: a first pass keeps only a small index of each record (its
+classes, places, where it was read) and the places to describe; records are then validated in batches, each with
+the types of everything it points at, and finally read a third time and written as a stream into the store. Records
+that break the shapes are reported (ROR id, message) and left out, and nothing is written unless the rest conforms
+with the store's other graphs, so the store never holds half an import. Every record read is imported, rejected or
+left out by the filter, and the report counts each.
 """
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,19 +20,32 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from biokg.dataset import load_quads
-from biokg.errors import NonConformingDataError
-from biokg.namespaces import BASE, GRAPH, ID, PREFIXES, compact
+from biokg.errors import BiokgError
+from biokg.namespaces import BASE, GRAPH, ID, PREFIXES
 from biokg.rdflib_bridge import graph_of
-from biokg.ror.mapping import ROR, MappedRecord, MappingError, map_record, organisation_iri, stub_triples
+from biokg.ror.mapping import (
+    ROR,
+    MappedRecord,
+    MappingError,
+    map_record,
+    organisation_iri,
+    ror_id_of,
+    stub_triples,
+)
+from biokg.ror.places import PlaceStub
 from biokg.ror.records import read_records
 from biokg.sources import Sources
 from biokg.store.base import Store, select
+from biokg.terms import text_of
 from biokg.validation import Finding, validate_quads
 
 ROR_GRAPH = ox.NamedNode(str(GRAPH["ror"]))
 ROR_SOURCE = ox.NamedNode(f"{ID}source/ror")
-_ATTEMPTS = 3
+BATCH = 20_000
+"""Records validated together: enough to keep pyshacl's fixed costs small, few enough to bound memory."""
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_ORGANIZATION = ox.NamedNode(PREFIXES["bkg"] + "Organization")
+_ATTEMPTS = 5
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,188 @@ class RecordFilter:
         return (not self.countries or bool(codes & self.countries)) and (not self.types or bool(kinds & self.types))
 
 
+@dataclass
+class ImportFailedError(BiokgError):
+    """The records left after the rejections still do not conform (a fault no single record can be blamed for)."""
+
+
+@dataclass
+class _Index:
+    """What the first pass keeps of the records: a few short fields each, never their statements."""
+
+    where: dict[str, str] = field(default_factory=dict)
+    classes: dict[str, tuple[ox.NamedNode, ...]] = field(default_factory=dict)
+    located: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    places: dict[str, PlaceStub] = field(default_factory=dict)
+    """Places to describe, each from the first record located there; places the store has are left out."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Names the records give to organisations they refer to: the stub of one that is not imported."""
+    referrers: dict[str, set[str]] = field(default_factory=dict)
+
+
+class _Import:
+    """One import's passes over the source."""
+
+    def __init__(self, source: Path, store: Store, sources: Sources, keep: RecordFilter) -> None:
+        self.source, self.keep = source, keep
+        self.report = ImportReport()
+        self.iri_of = _iri_resolver(store)
+        self.known_places = _known_places(store)
+        self.kept = _kept(store)
+        self.shapes, self.ontology = graph_of(sources.shapes), graph_of(sources.ontology)
+        self.index = _Index()
+        self.rejected: dict[str, str] = {}
+
+    def records(self) -> Iterator[MappedRecord]:
+        """The records of the source that the index holds and that are not rejected, mapped again."""
+        seen: set[str] = set()
+        for item in read_records(self.source):
+            if item.record is None or not self.keep.keeps(item.record):
+                continue
+            ror_id = ror_id_of(str(item.record["id"]))
+            if self._imported(ror_id) and ror_id not in seen and item.where == self.index.where[ror_id]:
+                seen.add(ror_id)
+                yield map_record(item.record, self.iri_of)
+
+    def index_records(self, on_record: Callable[[int], None] | None) -> None:
+        report, index = self.report, self.index
+        for item in read_records(self.source):
+            report.read += 1
+            if on_record is not None and report.read % 1000 == 0:
+                on_record(report.read)
+            if item.record is None:
+                report.rejected.append(Rejection(item.where, "", item.problem))
+                continue
+            if not self.keep.keeps(item.record):
+                report.filtered += 1
+                continue
+            try:
+                record = map_record(item.record, self.iri_of)
+            except (MappingError, KeyError, TypeError) as error:
+                report.rejected.append(Rejection(item.where, str(item.record.get("id", "")), str(error)))
+                continue
+            if record.ror_id in index.where:
+                report.rejected.append(Rejection(item.where, record.ror_id, "the ROR id was read before"))
+                continue
+            index.where[record.ror_id] = item.where
+            index.classes[record.ror_id] = tuple(
+                t.object for t in record.triples if t.predicate == _RDF_TYPE and isinstance(t.object, ox.NamedNode)
+            )
+            index.located[record.ror_id] = tuple(place.iri.value for place in record.places)
+            for place in record.places:
+                if place.iri.value not in self.known_places:
+                    index.places.setdefault(place.iri.value, place)
+            for other, name in record.references.items():
+                index.names.setdefault(other, name)
+                index.referrers.setdefault(other, set()).add(record.ror_id)
+
+    def validate(self) -> None:
+        """Places first, then the records batch by batch, then the stubs of organisations not imported."""
+        places = [t for place in self.index.places.values() for t in place.triples]
+        for finding in self._check(places, {ox.NamedNode(iri) for iri in self.index.places}):
+            self._reject_located_in(finding)
+        place_types: dict[str, list[ox.Triple]] = {}
+        for triple in places:
+            if triple.predicate == _RDF_TYPE:
+                place_types.setdefault(triple.subject.value, []).append(triple)  # type: ignore[union-attr]
+        checked_stubs: set[str] = set()
+        for batch in _batches(self.records()):
+            triples = [t for record in batch for t in record.triples]
+            located = {place.iri.value for record in batch for place in record.places[:1]}
+            context = [t for iri in located for t in place_types.get(iri, ())]
+            referenced = {other for record in batch for other in record.references}
+            context += self._types_of(referenced)
+            stubbed = {other for other in referenced if other not in self.index.where} - checked_stubs
+            stubs = [
+                t for other in sorted(stubbed) for t in stub_triples(other, self.index.names[other], self.iri_of)
+            ]
+            focus = {record.iri for record in batch} | {self.iri_of(other) for other in stubbed}
+            findings = self._check([*triples, *context, *stubs], focus)
+            owners = {record.iri.value: record.ror_id for record in batch}
+            self._reject([f for f in findings if _expand(f.focus) in owners], owners)
+            self._reject_referrers_of_wrong_stubs([f for f in findings if _expand(f.focus) not in owners])
+            checked_stubs |= stubbed
+        for _attempt in range(_ATTEMPTS):  # stubs for records rejected after others that refer to them passed
+            stubs = [t for t in self.stubs() if _ror_id_in(text_of(t.subject)) not in checked_stubs]
+            findings = self._check(stubs, {t.subject for t in stubs if isinstance(t.subject, ox.NamedNode)})
+            checked_stubs |= {_ror_id_in(text_of(t.subject)) for t in stubs}
+            if not findings:
+                break
+            self._reject_referrers_of_wrong_stubs(findings)
+        else:
+            raise ImportFailedError("the stubs of organisations not imported still do not conform after rejections")
+
+    def _reject_referrers_of_wrong_stubs(self, findings: Iterable[Finding]) -> None:
+        for finding in findings:
+            other = _ror_id_in(_expand(finding.focus))
+            if other:
+                for referrer in sorted(self.index.referrers.get(other, ())):
+                    self._reject_id(referrer, f"it refers to {other}, whose stub is wrong: {finding.message}")
+
+    def stubs(self) -> list[ox.Triple]:
+        """Statements about the organisations that imported records refer to but that are not imported."""
+        referenced = {other for ror_id, others in self._references_by_record().items() for other in others}
+        return [
+            triple
+            for other in sorted(referenced)
+            if not self._imported(other)
+            for triple in stub_triples(other, self.index.names[other], self.iri_of)
+        ]
+
+    def _references_by_record(self) -> dict[str, set[str]]:
+        by_record: dict[str, set[str]] = {}
+        for other, referrers in self.index.referrers.items():
+            for referrer in referrers:
+                if self._imported(referrer):
+                    by_record.setdefault(referrer, set()).add(other)
+        return by_record
+
+    def _imported(self, ror_id: str) -> bool:
+        return ror_id in self.index.where and ror_id not in self.rejected
+
+    def _types_of(self, ror_ids: Iterable[str]) -> list[ox.Triple]:
+        """Type statements for organisations referred to: their classes if imported, else the stub's class."""
+        triples: list[ox.Triple] = []
+        for ror_id in ror_ids:
+            iri = self.iri_of(ror_id)
+            classes = self.index.classes.get(ror_id, ()) if self._imported(ror_id) else (_ORGANIZATION,)
+            triples.extend(ox.Triple(iri, _RDF_TYPE, cls) for cls in classes)
+        return triples
+
+    def _check(self, triples: Sequence[ox.Triple], focus: set[ox.NamedNode]) -> tuple[Finding, ...]:
+        began = time.perf_counter()
+        report = validate_quads([*self.kept, *triples], self.shapes, self.ontology, only=focus)
+        self.report.seconds["validate"] = self.report.seconds.get("validate", 0) + time.perf_counter() - began
+        return report.findings
+
+    def _reject(self, findings: Iterable[Finding], owners: dict[str, str]) -> None:
+        for finding in findings:
+            ror_id = owners.get(finding.focus) or owners.get(_expand(finding.focus))
+            if ror_id is None:
+                raise ImportFailedError(f"{finding.focus}, which no record of the batch owns: {_described(finding)}")
+            self._reject_id(ror_id, _described(finding))
+
+    def _reject_located_in(self, finding: Finding) -> None:
+        place = _expand(finding.focus)
+        for ror_id, places in self.index.located.items():
+            if place in places:
+                self._reject_id(ror_id, f"its place {finding.focus} is wrong: {_described(finding)}")
+        self.index.places.pop(place, None)
+
+    def _reject_id(self, ror_id: str, message: str) -> None:
+        if ror_id not in self.rejected:
+            self.rejected[ror_id] = message
+            self.report.rejected.append(Rejection(self.index.where[ror_id], ror_id, message))
+
+    def quads(self, provenance: list[ox.Triple]) -> Iterator[ox.Quad]:
+        """The import's graph, as a stream: provenance, places, stubs, then the records read a third time."""
+        places = (t for place in self.index.places.values() for t in place.triples)
+        records = (t for record in self.records() for t in record.triples)
+        for triple in itertools.chain(provenance, places, self.stubs(), records):
+            self.report.triples += 1
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, ROR_GRAPH)
+
+
 def import_ror(
     source: Path,
     store: Store,
@@ -76,58 +275,45 @@ def import_ror(
     on_record: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import the records of `source` into the store's ROR graph, replacing what an earlier import put there."""
-    report = ImportReport()
     started = time.perf_counter()
-    iri_of = _iri_resolver(store)
-    known_places = _known_places(store)
-    mapped: dict[str, tuple[str, MappedRecord]] = {}
-    for item in read_records(source):
-        report.read += 1
-        if on_record is not None and report.read % 1000 == 0:
-            on_record(report.read)
-        if item.record is None:
-            report.rejected.append(Rejection(item.where, "", item.problem))
-            continue
-        if not keep.keeps(item.record):
-            report.filtered += 1
-            continue
-        try:
-            record = map_record(item.record, iri_of)
-        except (MappingError, KeyError, TypeError) as error:
-            report.rejected.append(Rejection(item.where, str(item.record.get("id", "")), str(error)))
-            continue
-        mapped[record.ror_id] = (item.where, record)
-    report.seconds["read and map"] = time.perf_counter() - started
-
-    shapes, ontology = graph_of(sources.shapes), graph_of(sources.ontology)
-    kept_quads = _kept(store)
-    quads: list[ox.Quad] = []
-    changed: set[ox.NamedNode] | None = None  # the first round checks everything
-    for _attempt in range(_ATTEMPTS):
-        previous = quads
-        quads = _quads(mapped, iri_of, known_places, report.read, source.name, len(report.rejected))
-        if previous:
-            changed = _changed_nodes(previous, quads)
-        began = time.perf_counter()
-        findings = validate_quads([*kept_quads, *quads], shapes, ontology, only=changed).findings
-        report.seconds["validate"] = report.seconds.get("validate", 0) + time.perf_counter() - began
-        if not findings:
-            break
-        bad = _records_at_fault(findings, mapped)
-        if not bad:
-            raise NonConformingDataError(validate_quads([*kept_quads, *quads], shapes, ontology))
-        for ror_id, message in bad.items():
-            where, _record = mapped.pop(ror_id)
-            report.rejected.append(Rejection(where, ror_id, message))
-    else:
-        raise NonConformingDataError(validate_quads([*kept_quads, *quads], shapes, ontology))
-    report.imported = len(mapped)
+    run = _Import(source, store, sources, keep)
+    run.index_records(on_record)
+    run.report.seconds["read and index"] = time.perf_counter() - started
+    run.validate()
+    report = run.report
+    report.imported = len(run.index.where) - len(run.rejected)
+    provenance = _provenance(report.read, report.imported, len(report.rejected), source.name)
+    if run._check(provenance, {ROR_GRAPH, ROR_SOURCE}):
+        raise ImportFailedError("the import's own provenance does not conform to the shapes")
     began = time.perf_counter()
-    load_quads(store, quads, sources, already_validated=True)
+    store.replace_graphs(run.quads(provenance), graphs=[ROR_GRAPH.value])
     report.seconds["write"] = time.perf_counter() - began
-    report.triples = len(quads)
     report.seconds["total"] = time.perf_counter() - started
     return report
+
+
+def _ror_id_in(iri: str) -> str:
+    """The ROR id of an organisation IRI made from one (organization/ror-{id}), else the empty string."""
+    prefix = f"{ID}organization/ror-"
+    return iri.removeprefix(prefix) if iri.startswith(prefix) else ""
+
+
+def _batches(records: Iterable[MappedRecord]) -> Iterator[tuple[MappedRecord, ...]]:
+    iterator = iter(records)
+    while batch := tuple(itertools.islice(iterator, BATCH)):
+        yield batch
+
+
+def _expand(shown: str) -> str:
+    """A finding's node as an IRI: findings write IRIs as prefix:local where they can."""
+    prefix, colon, local = shown.partition(":")
+    if shown.startswith("<") and shown.endswith(">"):
+        return shown[1:-1]
+    return PREFIXES[prefix] + local if colon and prefix in PREFIXES else shown
+
+
+def _described(finding: Finding) -> str:
+    return finding.message + (f" ({finding.path}: {finding.value})" if finding.path else "")
 
 
 def _iri_resolver(store: Store) -> Callable[[str], ox.NamedNode]:
@@ -159,88 +345,35 @@ def _kept(store: Store) -> list[ox.Quad]:
     return [quad for quad in store.quads() if quad.graph_name.value not in vocabulary]  # type: ignore[union-attr]
 
 
-def _quads(
-    mapped: dict[str, tuple[str, MappedRecord]],
-    iri_of: Callable[[str], ox.NamedNode],
-    known_places: set[str],
-    read: int,
-    source_name: str,
-    rejected: int,
-) -> list[ox.Quad]:
-    triples: dict[ox.Triple, None] = {}
-    referenced: dict[str, str] = {}
-    described = set(known_places)  # each place is described once, by the first record located there
-    for _where, record in mapped.values():
-        triples.update(dict.fromkeys(record.triples))
-        for place in record.places:
-            if place.iri.value not in described:
-                described.add(place.iri.value)
-                triples.update(dict.fromkeys(place.triples))
-        referenced.update(record.references)
-    for ror_id, label in referenced.items():
-        if ror_id not in mapped:
-            triples.update(dict.fromkeys(stub_triples(ror_id, label, iri_of)))
-    triples.update(dict.fromkeys(_provenance(read, len(mapped), rejected, source_name)))
-    return [ox.Quad(t.subject, t.predicate, t.object, ROR_GRAPH) for t in triples]
-
-
-def _provenance(read: int, imported: int, rejected: int, source_name: str) -> Iterable[ox.Triple]:
+def _provenance(read: int, imported: int, rejected: int, source_name: str) -> list[ox.Triple]:
     def t(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> ox.Triple:
         return ox.Triple(s, ox.NamedNode(p), o)
 
-    rdf, rdfs, dcterms, prov = (PREFIXES[p] for p in ("rdf", "rdfs", "dcterms", "prov"))
+    rdf, rdfs, dcterms, prov, xsd = (PREFIXES[p] for p in ("rdf", "rdfs", "dcterms", "prov", "xsd"))
     counts = f"{read} records read from {source_name}, {imported} imported, {rejected} rejected or left out"
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     return [
-        t(ROR_SOURCE, rdf + "type", ox.NamedNode(str(PREFIXES["bkg"]) + "SourceDocument")),
+        t(ROR_SOURCE, rdf + "type", ox.NamedNode(PREFIXES["bkg"] + "SourceDocument")),
         t(ROR_SOURCE, rdfs + "label", ox.Literal("Research Organization Registry (ROR)", language="en")),
         t(ROR_SOURCE, dcterms + "title", ox.Literal("Research Organization Registry (ROR)", language="en")),
         t(ROR_SOURCE, dcterms + "license", ox.NamedNode("https://creativecommons.org/publicdomain/zero/1.0/")),
         t(
             ROR_SOURCE,
             PREFIXES["schema"] + "url",
-            ox.Literal("https://ror.org/", datatype=ox.NamedNode(PREFIXES["xsd"] + "anyURI")),
+            ox.Literal("https://ror.org/", datatype=ox.NamedNode(xsd + "anyURI")),
         ),
-        t(ROR_GRAPH, rdf + "type", ox.NamedNode(str(PREFIXES["bkg"]) + "SourceGraph")),
+        t(ROR_GRAPH, rdf + "type", ox.NamedNode(PREFIXES["bkg"] + "SourceGraph")),
         t(
             ROR_GRAPH,
             rdfs + "label",
             ox.Literal("Organisations imported from the Research Organization Registry", language="en"),
         ),
         t(ROR_GRAPH, prov + "wasDerivedFrom", ROR_SOURCE),
-        t(ROR_GRAPH, prov + "generatedAtTime", ox.Literal(now, datatype=ox.NamedNode(PREFIXES["xsd"] + "dateTime"))),
+        t(ROR_GRAPH, prov + "generatedAtTime", ox.Literal(now, datatype=ox.NamedNode(xsd + "dateTime"))),
         t(
             ROR_GRAPH,
             PREFIXES["void"] + "entities",
-            ox.Literal(str(imported), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")),
+            ox.Literal(str(imported), datatype=ox.NamedNode(xsd + "integer")),
         ),
         t(ROR_GRAPH, rdfs + "comment", ox.Literal(counts, language="en")),
     ]
-
-
-def _changed_nodes(before: list[ox.Quad], after: list[ox.Quad]) -> set[ox.NamedNode]:
-    """Nodes whose own statements differ between two rounds, and the nodes that point at them."""
-    difference = set(before).symmetric_difference(after)
-    changed = {quad.subject for quad in difference if isinstance(quad.subject, ox.NamedNode)}
-    pointing = {q.subject for q in after if q.object in changed and isinstance(q.subject, ox.NamedNode)}
-    return changed | pointing
-
-
-def _records_at_fault(findings: Sequence[Finding], mapped: dict[str, tuple[str, MappedRecord]]) -> dict[str, str]:
-    """The records each finding's focus node belongs to: the organisation itself, a place it is in, or an
-    organisation it refers to."""
-    owners: dict[str, set[str]] = {}
-    for ror_id, (_where, record) in mapped.items():
-        for node in (record.iri.value, *(place.iri.value for place in record.places)):
-            owners.setdefault(node, set()).add(ror_id)
-            owners.setdefault(compact(node), set()).add(ror_id)
-        for other in record.references:
-            if other not in mapped:  # a stub made from this record's words about the other organisation
-                iri = f"{ID}organization/ror-{other}"
-                owners.setdefault(iri, set()).add(ror_id)
-                owners.setdefault(compact(iri), set()).add(ror_id)
-    bad: dict[str, str] = {}
-    for finding in findings:
-        for ror_id in sorted(owners.get(finding.focus, ())):
-            bad.setdefault(ror_id, finding.message + (f" ({finding.path}: {finding.value})" if finding.path else ""))
-    return bad

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -48,10 +48,13 @@ class Store(Protocol):
         ...
 
     def replace_graphs(
-        self, quads: Sequence[ox.Quad], on_progress: Progress | None = None, graphs: Iterable[str] = ()
+        self, quads: Iterable[ox.Quad], on_progress: Progress | None = None, graphs: Iterable[str] = ()
     ) -> None:
         """Make each named graph of `quads`, and each of `graphs` (emptied if `quads` has none of it), hold exactly
-        its quads there, other graphs staying as they are; `on_progress` hears how many quads were written."""
+        its quads there, other graphs staying as they are; `on_progress` hears how many quads were written.
+
+        `quads` may be a one-pass iterator (an import too large to hold) when `graphs` names every graph it fills.
+        """
         ...
 
     def quads(self) -> Iterator[ox.Quad]:

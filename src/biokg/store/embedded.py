@@ -47,12 +47,14 @@ class EmbeddedStore:
 
     def replace_graphs(
         self,
-        quads: Sequence[ox.Quad],
+        quads: Iterable[ox.Quad],
         on_progress: Progress | None = None,
         graphs: Iterable[str] = (),
         stamp: str | None = None,
     ) -> None:
-        replaced = {quad.graph_name for quad in quads} | {ox.NamedNode(graph) for graph in graphs}
+        replaced = {ox.NamedNode(graph) for graph in graphs}
+        if isinstance(quads, Sequence):
+            replaced |= {quad.graph_name for quad in quads}
         kept = (quad for quad in self._store if quad.graph_name not in replaced)
         incoming = _reporting(quads, on_progress) if on_progress else quads
         generation = self._generations.fresh() if self._generations is not None else None
@@ -84,8 +86,9 @@ class EmbeddedStore:
             raise engine_query_error(str(error)) from None
 
 
-def _reporting(quads: Sequence[ox.Quad], on_progress: Progress, step: int = 50_000) -> Iterator[ox.Quad]:
+def _reporting(quads: Iterable[ox.Quad], on_progress: Progress, step: int = 50_000) -> Iterator[ox.Quad]:
     """The quads, telling `on_progress` every `step` of them."""
-    for start in range(0, len(quads), step):
-        yield from quads[start : start + step]
-        on_progress(min(step, len(quads) - start))
+    iterator = iter(quads)
+    while batch := tuple(itertools.islice(iterator, step)):
+        yield from batch
+        on_progress(len(batch))

@@ -91,8 +91,10 @@ class RemoteStore:
         return ox.serialize(triples, format=fmt.oxigraph) or b""
 
     def replace_graphs(
-        self, quads: Sequence[ox.Quad], on_progress: Progress | None = None, graphs: Iterable[str] = ()
+        self, quads: Iterable[ox.Quad], on_progress: Progress | None = None, graphs: Iterable[str] = ()
     ) -> None:
+        """Each graph goes in one request, so its triples are gathered in memory first."""
+        quads = list(quads)
         by_graph: dict[ox.NamedNode, list[ox.Triple]] = {ox.NamedNode(graph): [] for graph in graphs}
         for quad in quads:
             if not isinstance(quad.graph_name, ox.NamedNode):
