@@ -1,7 +1,10 @@
-"""The query worker pool: workers outlive the request threads that had them forked."""
+"""The query worker pool: workers outlive the request threads that had them forked, serve threads and the event
+loop alike, and a query nobody waits for any more is stopped."""
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
 import threading
 import time
 
@@ -41,3 +44,44 @@ def test_a_worker_replaced_from_a_thread_that_ends_keeps_serving(pool: WorkerPoo
         pool.close()
     assert [type(error) for error in outcomes] == [QueryTimeoutError]
     assert answer.body == b"o\r\n0\r\n1\r\n"
+
+
+def test_a_dropped_request_stops_its_query(pool: WorkerPool) -> None:
+    async def drop_runaway_then_ask() -> bytes:
+        runaway = asyncio.create_task(pool.answer(QueryJob(RUNAWAY, "csv", max_rows=10)))
+        await asyncio.sleep(0.3)
+        runaway.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await runaway
+        return (await pool.answer(QueryJob(CHEAP + " ORDER BY ?o LIMIT 1", "csv", max_rows=10))).body
+
+    first_worker = {child.pid for child in multiprocessing.active_children()}
+    started = time.monotonic()
+    try:
+        answer = asyncio.run(drop_runaway_then_ask())
+        workers = {child.pid for child in multiprocessing.active_children()}
+    finally:
+        pool.close()
+    assert answer == b"o\r\n0\r\n"
+    assert time.monotonic() - started < 1  # well inside the 1 s limit: the runaway did not hold its worker
+    assert len(workers) == 1 and workers.isdisjoint(first_worker)  # its worker was killed, a fresh one took over
+
+
+def test_threads_and_the_event_loop_take_turns_on_one_worker(pool: WorkerPool) -> None:
+    job = QueryJob(CHEAP + " ORDER BY ?o LIMIT 2", "csv", max_rows=10)
+    from_thread: list[bytes] = []
+
+    def ask_from_thread() -> None:
+        from_thread.extend(pool.run(job).body for _ in range(40))
+
+    async def ask_from_loop() -> list[bytes]:
+        return [(await pool.answer(job)).body for _ in range(40)]
+
+    thread = threading.Thread(target=ask_from_thread)
+    thread.start()
+    try:
+        from_loop = asyncio.run(ask_from_loop())
+        thread.join()
+    finally:
+        pool.close()
+    assert from_thread == from_loop == [b"o\r\n0\r\n1\r\n"] * 40

@@ -7,6 +7,7 @@ from typing import Protocol
 from biokg.canned import FetchJson
 from biokg.formats import format_named
 from biokg.store.remote import RemoteStore
+from biokg.threads import in_thread
 from biokg.workers import QueryJob, QueryOutcome
 
 
@@ -15,6 +16,10 @@ class QueryEngine(Protocol):
 
     def run(self, job: QueryJob) -> QueryOutcome:
         """Run a job; raise a BiokgError on a bad query, a time-out or a failing store."""
+        ...
+
+    async def answer(self, job: QueryJob) -> QueryOutcome:
+        """`run` for the event loop, without blocking it."""
         ...
 
     def close(self) -> None:
@@ -33,6 +38,9 @@ class RemoteEngine:
             job.query, format_named(job.format_name), job.default_graphs, job.named_graphs
         )
         return QueryOutcome(body)
+
+    async def answer(self, job: QueryJob) -> QueryOutcome:
+        return await in_thread(self.run, job)
 
     def close(self) -> None:
         """Nothing to release: every call opens its own connection."""

@@ -42,5 +42,5 @@ def read_answer(body: bytes, limit: int) -> CannedAnswer:
     if isinstance(parsed, ox.QueryBoolean):
         return CannedAnswer((), (), boolean=bool(parsed))
     variables = tuple(variable.value for variable in parsed.variables)
-    rows = [tuple(solution[name] for name in variables) for solution in itertools.islice(parsed, limit + 1)]
+    rows = [tuple(solution) for solution in itertools.islice(parsed, limit + 1)]
     return CannedAnswer(variables, tuple(rows[:limit]), more=len(rows) > limit)

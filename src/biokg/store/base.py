@@ -86,7 +86,7 @@ def normalize(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> 
     """An Oxigraph answer read whole into biokg's plain answer types."""
     if isinstance(answer, ox.QuerySolutions):
         variables = tuple(variable.value for variable in answer.variables)
-        return SelectResult(variables, tuple(tuple(row[name] for name in variables) for row in answer))
+        return SelectResult(variables, tuple(tuple(row) for row in answer))
     if isinstance(answer, ox.QueryBoolean):
         return bool(answer)
     return tuple(answer)

@@ -12,11 +12,11 @@ from biokg.canned.parameters import XSD
 from biokg.engine import json_fetcher
 from biokg.errors import BiokgError
 from biokg.formats import Format, ResultKind, candidates_for, format_for_parameter, negotiate
+from biokg.threads import in_thread
 from biokg.web.context import ContextDep, ServerContext, server_context
 from biokg.web.errors import HttpError
 from biokg.web.pages import page
 from biokg.web.sparql import TRUNCATED_HEADER, parse_form
-from biokg.web.threads import in_thread
 
 FORMAT = "format"
 _SCHEMAS: dict[Kind, dict[str, Any]] = {

@@ -7,7 +7,6 @@ from fastapi.responses import JSONResponse
 
 from biokg.errors import BiokgError
 from biokg.web.context import ContextDep
-from biokg.web.threads import in_thread
 from biokg.workers import QueryJob
 
 router = APIRouter()
@@ -17,7 +16,7 @@ router = APIRouter()
 async def healthz(context: ContextDep) -> JSONResponse:
     probe = QueryJob(query="ASK {}", format_name="json", max_rows=1)
     try:
-        await in_thread(context.engine.run, probe)
+        await context.engine.answer(probe)
     except BiokgError as error:
         return JSONResponse({"status": "failing", "store": context.store_name, "error": str(error)}, status_code=503)
     return JSONResponse(

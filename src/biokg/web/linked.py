@@ -23,10 +23,10 @@ from biokg.linked.page import build_page, build_terms
 from biokg.linked.void import describe_dataset
 from biokg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, sparql_prologue
 from biokg.terms import text_of
+from biokg.threads import in_thread
 from biokg.web.context import ContextDep, ServerContext
 from biokg.web.pages import page, templates
 from biokg.web.representation import cache_validators, choose, not_modified, represent, split_extension
-from biokg.web.threads import in_thread
 
 router = APIRouter(tags=["linked data"])
 RDF_FORMATS = candidates_for(ResultKind.GRAPH)

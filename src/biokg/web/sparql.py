@@ -12,7 +12,6 @@ from biokg.guard import check_query
 from biokg.service_description import describe_service
 from biokg.web.context import ContextDep, ServerContext
 from biokg.web.errors import HttpError
-from biokg.web.threads import in_thread
 from biokg.workers import QueryJob
 
 router = APIRouter()
@@ -65,7 +64,7 @@ async def _answer(request: Request, context: ContextDep, parameters: Parameters)
         default_graphs=tuple(parameters.get("default-graph-uri", [])),
         named_graphs=tuple(parameters.get("named-graph-uri", [])),
     )
-    outcome = await in_thread(context.engine.run, job)
+    outcome = await context.engine.answer(job)
     headers = {"Vary": "Accept"}
     if outcome.truncated:
         headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
