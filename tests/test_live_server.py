@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -216,3 +217,14 @@ def test_rdflib_parses_a_resource_iri_by_its_url(server: tuple[str, subprocess.P
     assert graph.value(rdflib.URIRef(DOMDEY), rdflib.URIRef("https://schema.org/familyName")) == rdflib.Literal(
         "Domdey"
     )
+
+
+def test_an_answer_larger_than_a_pipe_buffer_arrives_whole(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """The worker writes a large answer while the server reads it: no row may go missing on the way."""
+    base, _ = server
+    every_quad = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+    counted = wrapper(base, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", JSON).queryAndConvert()
+    quads = int(counted["results"]["bindings"][0]["n"]["value"])  # type: ignore[index]
+    body = wrapper(base, every_quad, JSON).query().response.read()
+    assert len(body) > 65_536
+    assert len(json.loads(body)["results"]["bindings"]) == quads

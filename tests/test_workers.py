@@ -7,9 +7,11 @@ import asyncio
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 
 import pyoxigraph as ox
 import pytest
+import uvloop
 
 from biokg.workers import QueryJob, QueryTimeoutError, WorkerPool
 
@@ -85,3 +87,25 @@ def test_threads_and_the_event_loop_take_turns_on_one_worker(pool: WorkerPool) -
     finally:
         pool.close()
     assert from_thread == from_loop == [b"o\r\n0\r\n1\r\n"] * 40
+
+
+@pytest.mark.parametrize("loop_factory", [asyncio.new_event_loop, uvloop.new_event_loop], ids=["asyncio", "uvloop"])
+def test_an_answer_larger_than_a_pipe_buffer_arrives_whole(
+    loop_factory: Callable[[], asyncio.AbstractEventLoop],
+) -> None:
+    store = ox.Store()
+    predicate = ox.NamedNode("http://example.org/p")
+    store.extend(
+        ox.Quad(ox.NamedNode(f"http://example.org/s{number:04}"), predicate, ox.Literal("x" * 100))
+        for number in range(2000)
+    )
+    pool = WorkerPool(store, size=1, time_limit=5)
+    job = QueryJob("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s", "csv", max_rows=5000)
+    try:
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            answers = [runner.run(pool.answer(job)).body for _ in range(3)]
+    finally:
+        pool.close()
+    expected = "s,o\r\n" + "".join(f"http://example.org/s{number:04},{'x' * 100}\r\n" for number in range(2000))
+    assert len(expected) > 200_000  # past the 64 KiB a pipe holds, so the worker writes while the server reads
+    assert [answer.decode() for answer in answers] == [expected] * 3

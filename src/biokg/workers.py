@@ -284,4 +284,5 @@ async def _readable(connection: Connection, timeout: float) -> bool:
         return False
     finally:
         loop.remove_reader(connection.fileno())
+        os.set_blocking(connection.fileno(), True)  # uvloop made it non-blocking: recv would fail mid-answer
     return True
