@@ -26,23 +26,33 @@ from generate import generate
 
 ID = "https://w3id.org/biokg/id/"
 BKG = "https://w3id.org/biokg/ontology#"
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+IN_PLACE = "<https://schema.org/location>/<https://schema.org/containedInPlace>"
+# Each of join, path and text comes twice: selective (a few rows, where the HTTP path decides the time) and over
+# the whole graph (where the engine does).
 QUERIES = {
     "point lookup": f"SELECT ?p ?o WHERE {{ <{ID}organization/org-{{n}}> ?p ?o }}",
     "2-hop join": (
         f"SELECT ?partner ?name WHERE {{ ?a <{BKG}party> <{ID}organization/org-{{n}}>, ?partner . "
-        f"?partner <http://www.w3.org/2000/01/rdf-schema#label> ?name }}"
+        f"?partner {LABEL} ?name }}"
+    ),
+    "2-hop join, whole graph": (
+        f"SELECT ?region (COUNT(DISTINCT ?partner) AS ?partners) WHERE {{ ?a <{BKG}party> ?org, ?partner . "
+        f"?partner {IN_PLACE} ?region }} GROUP BY ?region"
     ),
     "aggregation": (
         f"SELECT ?year (COUNT(?s) AS ?signings) WHERE {{ ?s <{BKG}signingOf> ?a ; <{BKG}date> ?year }} "
         "GROUP BY ?year ORDER BY ?year"
     ),
-    "property path": (
-        f"SELECT ?org ?country WHERE {{ ?org <https://schema.org/location>/<https://schema.org/containedInPlace>+ "
-        f"?country . ?country a <{BKG}Country> }} LIMIT 100"
+    "property path": f"SELECT ?org ?country WHERE {{ ?org {IN_PLACE}+ ?country . ?country a <{BKG}Country> }} LIMIT 100",
+    "property path, whole graph": (
+        f"SELECT ?country (COUNT(?org) AS ?organisations) WHERE {{ ?org {IN_PLACE}+ ?country . "
+        f"?country a <{BKG}Country> }} GROUP BY ?country"
     ),
-    "text filter": (
-        "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label "
-        'FILTER(CONTAINS(LCASE(STR(?label)), "helix")) } LIMIT 100'
+    "text filter": f'SELECT ?s ?label WHERE {{ ?s {LABEL} ?label FILTER(CONTAINS(LCASE(STR(?label)), "helix")) }} LIMIT 100',
+    "text filter, whole graph": (
+        f'SELECT ?s ?label WHERE {{ ?s {LABEL} ?label FILTER(CONTAINS(LCASE(STR(?label)), "helix")) }} '
+        "ORDER BY ?label LIMIT 100"
     ),
     "describe": f"DESCRIBE <{ID}person/p-{{n}}-ceo>",
 }
@@ -69,8 +79,9 @@ class Result:
         return len(self.latencies) / self.seconds
 
 
-def hammer(url: str, query: str, organisations: int, clients: int, seconds: float) -> Result:
-    """`clients` threads, each on its own keep-alive connection, sending the query until time is up."""
+def hammer(url: str, query: str, organisations: int, clients: int, seconds: float, timeout: float) -> Result:
+    """`clients` threads, each on its own keep-alive connection, sending the query until time is up; a request
+    that takes longer than `timeout` seconds counts as an error."""
     parsed = urllib.parse.urlsplit(url)
     latencies: list[float] = []
     errors = [0]
@@ -79,7 +90,7 @@ def hammer(url: str, query: str, organisations: int, clients: int, seconds: floa
     deadline = time.perf_counter() + seconds
 
     def client(number: int) -> None:
-        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
+        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
         sent = 0
         while time.perf_counter() < deadline:
             text = query.replace("{n}", str((number * 7919 + sent * 104729) % organisations))
@@ -97,7 +108,7 @@ def hammer(url: str, query: str, organisations: int, clients: int, seconds: floa
             except (OSError, http.client.HTTPException) as error:
                 problem = repr(error)
                 connection.close()
-                connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
+                connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
             elapsed = time.perf_counter() - started
             with lock:
                 if not problem:
@@ -136,6 +147,7 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--timeout", type=float, default=60, help="seconds after which a request counts as failed")
     arguments = parser.parse_args()
     bin_dir = Path(sys.executable).parent
     processes: list[subprocess.Popen[bytes]] = []
@@ -199,10 +211,13 @@ def main() -> None:
                 process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 processes.append(process)
                 wait_for(url, process, 900)
+            # server by server, so that requests a slow server goes on with after a time-out only slow that server
             results = {
-                (name, server): hammer(url, query, organisations, arguments.clients, arguments.seconds)
-                for name, query in QUERIES.items()
+                (name, server): hammer(
+                    url, query, organisations, arguments.clients, arguments.seconds, arguments.timeout
+                )
                 for server, (_, url) in servers.items()
+                for name, query in QUERIES.items()
             }
         finally:
             for process in processes:
@@ -211,20 +226,23 @@ def main() -> None:
     print(
         f"{arguments.triples:,} triples requested, {organisations:,} organisations; {arguments.clients} clients, {arguments.seconds:g} s per query and server\n"
     )
-    print(f"{'query':14} {'server':16} {'p50 ms':>9} {'p99 ms':>9} {'req/s':>9} {'errors':>6}")
+    print(f"{'query':26} {'server':16} {'p50 ms':>9} {'p99 ms':>9} {'req/s':>9} {'errors':>6}")
     for name in QUERIES:
         for server in servers:
             result = results[(name, server)]
             print(
-                f"{name:14} {server:16} {result.p50 * 1000:9.1f} {result.p99 * 1000:9.1f} {result.throughput:9.1f} {result.errors:6}"
+                f"{name:26} {server:16} {result.p50 * 1000:9.1f} {result.p99 * 1000:9.1f} {result.throughput:9.1f} {result.errors:6}"
             )
             if result.first_error:
-                print(f"{'':14} first error: {result.first_error}")
+                print(f"{'':26} first error: {result.first_error}")
         biokg, oxigraph, rdflib = (results[(name, s)] for s in servers)
+        # a server whose every request timed out is at least `timeout` slow
+        rdflib_p50 = rdflib.p50 if rdflib.latencies else arguments.timeout
+        at_least = "" if rdflib.latencies else ">= "
         print(
-            f"{'':14} ratios: p50 biokg/oxigraph {biokg.p50 / oxigraph.p50:.2f}, "
+            f"{'':26} ratios: p50 biokg/oxigraph {biokg.p50 / oxigraph.p50:.2f}, "
             f"req/s biokg/oxigraph {biokg.throughput / oxigraph.throughput:.2f}, "
-            f"p50 rdflib-endpoint/biokg {rdflib.p50 / biokg.p50:.1f}\n"
+            f"p50 rdflib-endpoint/biokg {at_least}{rdflib_p50 / biokg.p50:.1f}\n"
         )
 
 
