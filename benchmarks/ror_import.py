@@ -100,7 +100,7 @@ def main() -> None:
             print(f"{'query':26} {'server':9} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}")
             for name, query in QUERIES.items():
                 results = {
-                    server: hammer(url, query, 1, arguments.clients, arguments.seconds)
+                    server: hammer(url, query, 1, arguments.clients, arguments.seconds, timeout=60)
                     for server, (_, url) in servers.items()
                 }
                 for server, result in results.items():
