@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import socket
 from collections.abc import Iterator
 
@@ -263,3 +264,26 @@ def test_the_row_cap_cuts_with_a_header_and_a_standard_body(sources: Sources) ->
     assert response.headers["biokg-result-truncated"] == "the answer was cut at 3 rows"
     assert len(response.json()["results"]["bindings"]) == 3
     assert set(response.json()) == {"head", "results"}  # strict parsers (Oxigraph's) refuse unknown keys
+
+
+def test_each_request_gets_one_access_log_line_with_its_query(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="biokg.access"):
+        client.post("/sparql", data={"query": PEOPLE}, headers={"Accept": "text/csv"})
+        client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p }"})
+    logged = [json.loads(record.getMessage()) for record in caplog.records if record.name == "biokg.access"]
+    assert [sorted(entry) for entry in logged] == [
+        ["client", "form", "method", "ms", "path", "query_ms", "status", "truncated"],
+        ["client", "form", "method", "ms", "path", "status"],  # refused by the engine's parser: no query time
+    ]
+    answered, refused = logged
+    assert (answered["method"], answered["path"], answered["status"], answered["form"]) == (
+        "POST",
+        "/sparql",
+        200,
+        "SELECT",
+    )
+    assert answered["truncated"] is False
+    assert 0 < answered["query_ms"] <= answered["ms"]
+    assert (refused["method"], refused["status"], refused["form"]) == ("GET", 400, "SELECT")

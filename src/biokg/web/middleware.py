@@ -62,8 +62,13 @@ class _TooLarge(Exception):
     pass
 
 
+QUERY_LOG_KEYS = ("form", "query_ms", "truncated")
+"""What a query route may put in `request.state` for the access log: the query's form, the milliseconds the
+engine took, and whether the row cap cut the answer."""
+
+
 class AccessLog:
-    """One JSON line per request: method, path, status, milliseconds, and the query's form when there is one."""
+    """One JSON line per request: method, path, status, milliseconds, and for a query its form and engine time."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -74,6 +79,7 @@ class AccessLog:
             return
         started = time.perf_counter()
         status = 0
+        state = scope.setdefault("state", {})  # where a route leaves what the line should say of its query
 
         async def recording(message: Message) -> None:
             nonlocal status
@@ -91,4 +97,5 @@ class AccessLog:
                 "ms": round((time.perf_counter() - started) * 1000, 2),
                 "client": scope["client"][0] if scope.get("client") else None,
             }
+            entry.update({key: state[key] for key in QUERY_LOG_KEYS if key in state})
             access_log.info(json.dumps(entry))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 
 import pyoxigraph as ox
@@ -64,7 +65,11 @@ async def _answer(request: Request, context: ContextDep, parameters: Parameters)
         default_graphs=tuple(parameters.get("default-graph-uri", [])),
         named_graphs=tuple(parameters.get("named-graph-uri", [])),
     )
+    request.state.form = form
+    started = time.perf_counter()
     outcome = await context.engine.answer(job)
+    request.state.query_ms = round((time.perf_counter() - started) * 1000, 2)
+    request.state.truncated = outcome.truncated
     headers = {"Vary": "Accept"}
     if outcome.truncated:
         headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
