@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -136,14 +138,24 @@ def test_a_runaway_query_is_stopped_while_others_are_served(server: tuple[str, s
     assert cpu_seconds_of_tree(process.pid) - before < 0.2
 
 
-def test_sigterm_during_a_long_query_stops_the_server_promptly(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def own_server(log_path: Path, *flags: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A server of the test's own, with its flags, killed at the end whatever happened."""
     port = free_port()
-    command = [sys.executable, "-m", "biokg", "serve", "--port", str(port), "--time-limit", "60", "--workers", "1"]
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(f"{base}/healthz", process, 60)
+    command = [sys.executable, "-m", "biokg", "serve", "--port", str(port), *flags]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_answering(f"{base}/healthz", process, 60)
+            yield base, process
+        finally:
+            process.kill()
+            process.wait(10)
+
+
+def test_sigterm_during_a_long_query_stops_the_server_promptly(tmp_path: Path) -> None:
+    with own_server(tmp_path / "serve.log", "--time-limit", "60", "--workers", "1") as (base, process):
         request = urllib.request.Request(f"{base}/sparql", data=f"query={ENDLESS}".encode(), method="POST")
         threading.Thread(target=lambda: _ignore_errors(request), daemon=True).start()
         time.sleep(1)
@@ -151,11 +163,25 @@ def test_sigterm_during_a_long_query_stops_the_server_promptly(tmp_path: Path) -
         started = time.perf_counter()
         process.wait(10)
         assert time.perf_counter() - started < 5
-    finally:
-        process.kill()
-        process.wait(10)
-        log.close()
     assert _children_of(process.pid) == []
+
+
+def test_a_query_whose_client_left_is_stopped(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    with own_server(log, "--time-limit", "60", "--workers", "1") as (base, _):
+        body = urllib.parse.urlencode({"query": ENDLESS}).encode()
+        head = "POST /sparql HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        address = urllib.parse.urlsplit(base)
+        with socket.create_connection((address.hostname, address.port)) as connection:
+            connection.sendall(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            time.sleep(1)  # the runaway query now holds the only worker; then its client hangs up
+        started = time.perf_counter()
+        with urllib.request.urlopen(
+            f"{base}/sparql?{urllib.parse.urlencode({'query': PEOPLE, 'format': 'csv'})}", timeout=10
+        ) as answer:
+            assert answer.read() == f"person\r\n{DOMDEY}\r\n{AKIRA}\r\n".encode()
+        assert time.perf_counter() - started < 5  # not the 59 s the runaway query had left
+    assert '"path": "/sparql", "status": 499' in log.read_text()
 
 
 def _ignore_errors(request: urllib.request.Request) -> None:

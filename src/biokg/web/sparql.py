@@ -12,11 +12,13 @@ from biokg.formats import Format, ResultKind, candidates_for, format_for_paramet
 from biokg.guard import check_query
 from biokg.service_description import describe_service
 from biokg.web.context import ContextDep, ServerContext
+from biokg.web.disconnect import unless_disconnected
 from biokg.web.errors import HttpError
 from biokg.workers import QueryJob
 
 router = APIRouter()
 TRUNCATED_HEADER = "Biokg-Result-Truncated"
+CLIENT_CLOSED_REQUEST = 499  # the status nginx logs for a request whose client left before the answer
 Parameters = dict[str, list[str]]
 
 
@@ -67,7 +69,9 @@ async def _answer(request: Request, context: ContextDep, parameters: Parameters)
     )
     request.state.form = form
     started = time.perf_counter()
-    outcome = await context.engine.answer(job)
+    outcome = await unless_disconnected(request, context.engine.answer(job))
+    if outcome is None:  # the client went away: its query was stopped, and nobody reads an answer
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
     request.state.query_ms = round((time.perf_counter() - started) * 1000, 2)
     request.state.truncated = outcome.truncated
     headers = {"Vary": "Accept"}
