@@ -16,6 +16,8 @@ import pyoxigraph as ox
 
 Row = Sequence[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+TRUNCATED_LINK = "urn:biokg:truncated"
+"""The metadata link (`link` in the JSON head, `<link>` in XML) of an answer cut at the row cap."""
 
 
 def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, object]:
@@ -42,9 +44,11 @@ def write_json(variables: Sequence[str], rows: Iterable[Row], truncated: bool) -
         {name: _json_term(term) for name, term in zip(variables, row, strict=True) if term is not None}
         for row in rows
     ]
-    # A cut answer is told by the response header only: strict parsers (Oxigraph's) refuse keys outside the format.
+    head: dict[str, list[str]] = {"vars": list(variables)}
+    if truncated:  # the format's own metadata link, as in XML: strict parsers (Oxigraph's) refuse any other key
+        head["link"] = [TRUNCATED_LINK]
     # orjson writes 100 rows in a tenth of the time the json module takes.
-    return orjson.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}})
+    return orjson.dumps({"head": head, "results": {"bindings": bindings}})
 
 
 def _xml_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -66,7 +70,7 @@ def write_xml(variables: Sequence[str], rows: Iterable[Row], truncated: bool) ->
     out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
     out += [f"<variable name={quoteattr(name)}/>" for name in variables]
     if truncated:
-        out.append('<link href="urn:biokg:truncated"/>')
+        out.append(f"<link href={quoteattr(TRUNCATED_LINK)}/>")
     out.append("</head>\n<results>")
     for row in rows:
         out.append("<result>")
