@@ -21,11 +21,10 @@ TRUNCATED_LINK = "urn:biokg:truncated"
 
 
 def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, object]:
-    kind = type(term)  # one exact type test per term: this runs for every value of every row
-    if kind is ox.NamedNode:
-        return {"type": "uri", "value": term.value}  # type: ignore[union-attr]
-    if kind is ox.Literal:
-        assert isinstance(term, ox.Literal)
+    # exact type tests, the cheapest: this runs for every value of every row
+    if type(term) is ox.NamedNode:
+        return {"type": "uri", "value": term.value}
+    if type(term) is ox.Literal:
         language = term.language
         if language:
             return {"type": "literal", "value": term.value, "xml:lang": language}
@@ -33,8 +32,8 @@ def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> di
         if datatype == _XSD_STRING:
             return {"type": "literal", "value": term.value}
         return {"type": "literal", "value": term.value, "datatype": datatype}
-    if kind is ox.BlankNode:
-        return {"type": "bnode", "value": term.value}  # type: ignore[union-attr]
+    if type(term) is ox.BlankNode:
+        return {"type": "bnode", "value": term.value}
     assert isinstance(term, ox.Triple)
     return {"type": "triple", "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")}}
 
