@@ -208,6 +208,18 @@ def test_service_description_without_a_query(client: TestClient) -> None:
     assert json.loads(jsonld.text)
 
 
+def test_openapi_documents_the_endpoint_and_other_methods_get_405(client: TestClient) -> None:
+    sparql = client.get("/openapi.json").json()["paths"]["/sparql"]
+    names = [parameter["name"] for parameter in sparql["get"]["parameters"]]
+    assert names == ["query", "default-graph-uri", "named-graph-uri", "format"]
+    bodies = {"application/x-www-form-urlencoded", "application/sparql-query"}
+    assert set(sparql["post"]["requestBody"]["content"]) == bodies
+    assert "text/csv" in sparql["get"]["responses"]["200"]["content"]
+    response = client.put("/sparql", content="ASK {}")
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "HEAD", "POST"}
+
+
 def test_service_is_refused_before_anything_is_fetched(client: TestClient) -> None:
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -15,6 +16,15 @@ from biokg.web.errors import install_error_handlers
 from biokg.web.middleware import AccessLog, BodyLimit
 
 
+class BiokgApp(FastAPI):
+    """FastAPI, with the SPARQL endpoint's plain routes in its OpenAPI description too."""
+
+    def openapi(self) -> dict[str, Any]:
+        schema = super().openapi()
+        schema["paths"].setdefault("/sparql", sparql.OPENAPI_PATH)
+        return schema
+
+
 def create_app(context: ServerContext) -> FastAPI:
     """The application serving `context`'s engine; the engine is closed when the application shuts down."""
 
@@ -23,7 +33,7 @@ def create_app(context: ServerContext) -> FastAPI:
         yield
         context.engine.close()
 
-    app = FastAPI(
+    app = BiokgApp(
         title="biokg",
         version=version("biokg"),
         description="A knowledge graph of the biotech ecosystem.",
@@ -31,7 +41,7 @@ def create_app(context: ServerContext) -> FastAPI:
     )
     app.state.context = context
     install_error_handlers(app)
-    app.include_router(sparql.router)
+    app.add_route("/sparql", sparql.sparql_endpoint, methods=["GET", "POST"])
     app.include_router(health.router)
     app.include_router(canned.router)
     canned.add_query_routes(app, context)
