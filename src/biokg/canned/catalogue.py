@@ -232,9 +232,14 @@ class Catalogue:
         self, query: CannedQuery, given: Mapping[str, Sequence[str]], fetch: FetchJson, max_rows: int
     ) -> tuple[BoundQuery, CannedAnswer]:
         """Bind and run a canned query: a page of it if it is paginated, else at most `max_rows` rows."""
-        bound = query.bind(given, self.choices(query))
-        limit = bound.page_size or max_rows
+        bound, limit = self.bind(query, given, max_rows)
         return bound, read_answer(fetch(bound.text, limit + 1), limit)
+
+    def bind(self, query: CannedQuery, given: Mapping[str, Sequence[str]], max_rows: int) -> tuple[BoundQuery, int]:
+        """A canned query bound to the given values, and the rows to read of it: a page, or `max_rows`. Read one
+        row more, to know whether there is more."""
+        bound = query.bind(given, self.choices(query))
+        return bound, bound.page_size or max_rows
 
 
 _MAX_CHOICES = 1000

@@ -8,15 +8,16 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 
 from biokg.canned import PAGE, BoundQuery, CannedAnswer, CannedQuery, Kind, Parameter, describe_parameters
+from biokg.canned.answers import read_answer
 from biokg.canned.parameters import XSD
-from biokg.engine import json_fetcher
 from biokg.errors import BiokgError
 from biokg.formats import Format, ResultKind, candidates_for, format_for_parameter, negotiate
-from biokg.threads import in_thread
 from biokg.web.context import ContextDep, ServerContext, server_context
+from biokg.web.disconnect import unless_disconnected
 from biokg.web.errors import HttpError
 from biokg.web.pages import page
-from biokg.web.sparql import TRUNCATED_HEADER, parse_form
+from biokg.web.sparql import CLIENT_CLOSED_REQUEST, TRUNCATED_HEADER, parse_form
+from biokg.workers import QueryJob
 
 FORMAT = "format"
 _SCHEMAS: dict[Kind, dict[str, Any]] = {
@@ -81,10 +82,14 @@ async def query_page(name: str, request: Request, context: ContextDep) -> Respon
     has_values = any(given.values()) or not any(p.required and p.name not in query.defaults for p in query.parameters)
     if has_values:
         try:
-            bound, answer = await in_thread(_run, (context, query, given))
-            next_page = _next_page_url(request, bound, answer)
+            answered = await _run(request, context, query, given)
         except BiokgError as failure:
             error = str(failure)
+        else:
+            if answered is None:
+                return Response(status_code=CLIENT_CLOSED_REQUEST)
+            bound, answer = answered
+            next_page = _next_page_url(request, bound, answer)
     choices = context.catalogue.choices(query)
     query_string = urllib.parse.urlencode([(k, v) for k, values in given.items() for v in values if k != PAGE])
     values = {"query": query, "given": given, "choices": choices, "answer": answer, "error": error}
@@ -122,7 +127,10 @@ def _endpoint(query: CannedQuery) -> Any:
         context = server_context(request)
         given = _given(request)
         fmt = _choose_format(given.pop(FORMAT, []), request.headers.get("accept"))
-        bound, answer = await in_thread(_run, (context, query, given))
+        answered = await _run(request, context, query, given)
+        if answered is None:
+            return Response(status_code=CLIENT_CLOSED_REQUEST)
+        bound, answer = answered
         headers = {"Vary": "Accept"}
         next_page = _next_page_url(request, bound, answer)
         if next_page:
@@ -135,9 +143,13 @@ def _endpoint(query: CannedQuery) -> Any:
     return run_canned
 
 
-def _run(arguments: tuple[ServerContext, CannedQuery, dict[str, list[str]]]) -> tuple[BoundQuery, CannedAnswer]:
-    context, query, given = arguments
-    return context.catalogue.run(query, given, json_fetcher(context.engine), context.settings.max_rows)
+async def _run(
+    request: Request, context: ServerContext, query: CannedQuery, given: dict[str, list[str]]
+) -> tuple[BoundQuery, CannedAnswer] | None:
+    """Bind and run a canned query in a query worker; None when the client left first (its query was stopped)."""
+    bound, limit = context.catalogue.bind(query, given, context.settings.max_rows)
+    outcome = await unless_disconnected(request, context.engine.answer(QueryJob(bound.text, "json", limit + 1)))
+    return None if outcome is None else (bound, read_answer(outcome.body, limit))
 
 
 def _given(request: Request) -> dict[str, list[str]]:
