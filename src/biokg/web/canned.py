@@ -148,7 +148,8 @@ async def _run(
 ) -> tuple[BoundQuery, CannedAnswer] | None:
     """Bind and run a canned query in a query worker; None when the client left first (its query was stopped)."""
     bound, limit = context.catalogue.bind(query, given, context.settings.max_rows)
-    outcome = await unless_disconnected(request, context.engine.answer(QueryJob(bound.text, "json", limit + 1)))
+    job = QueryJob(bound.text, "json", max_rows=limit + 1)  # one row more says whether there is more
+    outcome = await unless_disconnected(request, context.engine.answer(job))
     return None if outcome is None else (bound, read_answer(outcome.body, limit))
 
 

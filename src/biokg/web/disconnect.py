@@ -19,7 +19,7 @@ async def unless_disconnected(request: Request, work: Awaitable[Result]) -> Resu
     """`work`'s result, or None when the client disconnected first; `work` is then cancelled. Call it once the
     request body has been read: from then on the connection only says that it closed.
 
-    The work runs in the request's own task (a task of its own and asyncio.wait cost 30 us a request); a watcher
+    The work runs in the request's own task (a task of its own and asyncio.wait cost about 30 µs a request); a watcher
     started after WATCH_AFTER cancels that task when the client leaves."""
     task = asyncio.current_task()
     assert task is not None

@@ -1,7 +1,7 @@
 """The query operation of the SPARQL 1.1 Protocol at /sparql, and the Service Description at GET /sparql.
 
-Its two routes are plain Starlette routes: FastAPI's request handling (dependencies, response models) cost a fifth
-of the serving process's time per cheap query. `OPENAPI_PATH` documents them in the application's OpenAPI.
+Its route is a plain Starlette route: FastAPI's request handling (dependencies, response models) cost a fifth of
+the serving process's time per cheap query. `OPENAPI_PATH` documents it in the application's OpenAPI.
 """
 
 from __future__ import annotations
