@@ -36,7 +36,7 @@ def prepare(settings: Settings) -> ServerContext:
         sizes = tuple((graph, _count(store, graph)) for graph in store.graph_names())
         return _context(settings, RemoteEngine(store), policy, store, sizes)
     ensure_loaded(store, sources)
-    memory = _in_memory(store)
+    memory = memory_copy(store)
     solutions = memory.query(_GRAPH_SIZES)
     assert isinstance(solutions, ox.QuerySolutions)
     sizes = tuple((row["g"].value, int(row["n"].value)) for row in solutions)
@@ -57,7 +57,7 @@ def _context(
     return ServerContext(settings, engine, policy, store.name, sizes, catalogue, DumpCache(store.quads))
 
 
-def _in_memory(store: EmbeddedStore) -> ox.Store:
+def memory_copy(store: EmbeddedStore) -> ox.Store:
     """The store's quads in memory, filled a predicate at a time: joins from memory were 3-4x faster than from
     RocksDB on disk, and this order made scans and paths faster than from disk too. One bulk load per predicate
     peaked at two thirds of the memory that one load of every quad took."""
