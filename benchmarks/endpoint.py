@@ -10,6 +10,7 @@ fixed time, and prints latency p50/p99, throughput, and the ratios biokg/oxigrap
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import statistics
 import subprocess
@@ -128,6 +129,24 @@ def hammer(url: str, query: str, organisations: int, clients: int, seconds: floa
     return Result(latencies, errors[0], time.perf_counter() - started, "".join(first_error))
 
 
+def pss_mib(pid: int) -> float:
+    """The proportional set size of a process and its descendants (pages shared between them counted once)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    tree = {pid}
+    while grown := {child for child, parent in parents.items() if parent in tree} - tree:
+        tree |= grown
+    total_kib = 0
+    for member in tree:
+        with contextlib.suppress(OSError):
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text().splitlines()
+            total_kib += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+    return total_kib / 1024
+
+
 def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     probe = url + "?query=" + urllib.parse.quote("ASK {}")
@@ -212,13 +231,14 @@ def main() -> None:
                 processes.append(process)
                 wait_for(url, process, 900)
             # server by server, so that requests a slow server goes on with after a time-out only slow that server
-            results = {
-                (name, server): hammer(
-                    url, query, organisations, arguments.clients, arguments.seconds, arguments.timeout
-                )
-                for server, (_, url) in servers.items()
-                for name, query in QUERIES.items()
-            }
+            results: dict[tuple[str, str], Result] = {}
+            memory: dict[str, float] = {}
+            for (server, (_, url)), process in zip(servers.items(), processes, strict=True):
+                for name, query in QUERIES.items():
+                    results[(name, server)] = hammer(
+                        url, query, organisations, arguments.clients, arguments.seconds, arguments.timeout
+                    )
+                memory[server] = pss_mib(process.pid)
         finally:
             for process in processes:
                 process.terminate()
@@ -244,6 +264,8 @@ def main() -> None:
             f"req/s biokg/oxigraph {biokg.throughput / oxigraph.throughput:.2f}, "
             f"p50 rdflib-endpoint/biokg {at_least}{rdflib_p50 / biokg.p50:.1f}\n"
         )
+    sizes = ", ".join(f"{server} {mib:,.0f}" for server, mib in memory.items())
+    print(f"memory after each server's queries (PSS of its processes, MiB): {sizes}")
 
 
 if __name__ == "__main__":
