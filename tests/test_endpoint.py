@@ -122,6 +122,37 @@ def test_construct_defaults_to_turtle_and_quality_values_decide(client: TestClie
     assert response.headers["content-type"] == "application/ld+json"
 
 
+@pytest.mark.parametrize(
+    ("query", "accept", "content_type"),
+    [
+        (PEOPLE, "application/json", "application/sparql-results+json"),
+        (PEOPLE, "application/xml", "application/sparql-results+xml"),
+        (PEOPLE, "text/xml", "application/sparql-results+xml"),
+        (DESCRIBE, "application/json", "application/ld+json"),
+        (DESCRIBE, "application/xml", "application/rdf+xml"),
+        (DESCRIBE, "text/plain", "application/n-triples; charset=utf-8"),
+        (DESCRIBE, "application/x-turtle", "text/turtle; charset=utf-8"),
+        (DESCRIBE, "application/x-trig", "application/trig"),
+        (DESCRIBE, "text/x-nquads", "application/n-quads; charset=utf-8"),
+    ],
+)
+def test_generic_and_older_media_types_get_the_format_they_name(
+    client: TestClient, query: str, accept: str, content_type: str
+) -> None:
+    """Clients that ask for plain JSON or XML, or by a format's pre-registration name, get an answer, not a 406."""
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == content_type
+    if query == PEOPLE:
+        fmt = ox.QueryResultsFormat.from_media_type(content_type)
+        parsed = ox.parse_query_results(response.content, format=fmt)
+        assert [row["person"].value for row in parsed] == PEOPLE_ROWS  # type: ignore[union-attr]
+    else:
+        parsed_graph = list(ox.parse(response.content, format=ox.RdfFormat.from_media_type(content_type)))
+        assert {quad.subject.value for quad in parsed_graph} == {DOMDEY}
+        assert len(parsed_graph) == 5
+
+
 def test_format_parameter_overrides_accept(client: TestClient) -> None:
     response = client.get(
         "/sparql", params={"query": PEOPLE, "format": "csv"}, headers={"Accept": "application/json"}

@@ -28,6 +28,9 @@ class Format:
     kind: ResultKind
     oxigraph: ox.QueryResultsFormat | ox.RdfFormat | None
     """The Oxigraph writer; None for HTML, which biokg's templates write."""
+    also: tuple[str, ...] = ()
+    """Other media types clients ask for this format by (older or generic names, as Fuseki and Oxigraph take
+    them); the answer still carries `media_type`."""
 
     @property
     def content_type(self) -> str:
@@ -46,16 +49,39 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", "srj", ResultKind.SOLUTIONS, ox.QueryResultsFormat.JSON),
-    Format("xml", "application/sparql-results+xml", "srx", ResultKind.SOLUTIONS, ox.QueryResultsFormat.XML),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        "srj",
+        ResultKind.SOLUTIONS,
+        ox.QueryResultsFormat.JSON,
+        also=("application/json",),
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        "srx",
+        ResultKind.SOLUTIONS,
+        ox.QueryResultsFormat.XML,
+        also=("application/xml", "text/xml"),
+    ),
     Format("csv", "text/csv", "csv", ResultKind.SOLUTIONS, ox.QueryResultsFormat.CSV),
     Format("tsv", "text/tab-separated-values", "tsv", ResultKind.SOLUTIONS, ox.QueryResultsFormat.TSV),
-    Format("turtle", "text/turtle", "ttl", ResultKind.GRAPH, ox.RdfFormat.TURTLE),
-    Format("ntriples", "application/n-triples", "nt", ResultKind.GRAPH, ox.RdfFormat.N_TRIPLES),
-    Format("jsonld", "application/ld+json", "jsonld", ResultKind.GRAPH, ox.RdfFormat.JSON_LD),
-    Format("rdfxml", "application/rdf+xml", "rdf", ResultKind.GRAPH, ox.RdfFormat.RDF_XML),
-    Format("trig", "application/trig", "trig", ResultKind.GRAPH, ox.RdfFormat.TRIG),
-    Format("nquads", "application/n-quads", "nq", ResultKind.GRAPH, ox.RdfFormat.N_QUADS),
+    Format("turtle", "text/turtle", "ttl", ResultKind.GRAPH, ox.RdfFormat.TURTLE, also=("application/x-turtle",)),
+    Format("ntriples", "application/n-triples", "nt", ResultKind.GRAPH, ox.RdfFormat.N_TRIPLES, also=("text/plain",)),
+    Format(
+        "jsonld", "application/ld+json", "jsonld", ResultKind.GRAPH, ox.RdfFormat.JSON_LD, also=("application/json",)
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        "rdf",
+        ResultKind.GRAPH,
+        ox.RdfFormat.RDF_XML,
+        also=("application/xml", "text/xml"),
+    ),
+    Format("trig", "application/trig", "trig", ResultKind.GRAPH, ox.RdfFormat.TRIG, also=("application/x-trig",)),
+    Format("nquads", "application/n-quads", "nq", ResultKind.GRAPH, ox.RdfFormat.N_QUADS, also=("text/x-nquads",)),
 )
 
 HTML = Format("html", "text/html", "html", ResultKind.SOLUTIONS, None)
@@ -96,7 +122,9 @@ def format_for_parameter(value: str, kind: ResultKind) -> Format | None:
     """The format of one kind that a format= value names: a short name, a media type, an extension or an alias."""
     wanted = value.strip().lower()
     wanted = _ALIASES[kind].get(wanted, wanted)
-    return next((fmt for fmt in FORMATS if fmt.kind is kind and wanted in (fmt.name, fmt.media_type)), None)
+    return next(
+        (fmt for fmt in FORMATS if fmt.kind is kind and wanted in (fmt.name, fmt.media_type, *fmt.also)), None
+    )
 
 
 def names_of(kind: ResultKind) -> list[str]:
@@ -123,13 +151,14 @@ def _media_ranges(accept: str) -> list[tuple[str, float]]:
     return ranges
 
 
-def _matches(media_range: str, media_type: str) -> int:
-    """How specifically a media range matches a type: 2 exact, 1 type/*, 0 */*, -1 not at all."""
-    if media_range == media_type:
+def _matches(media_range: str, fmt: Format) -> int:
+    """How specifically a media range matches a format: 2 exact (its media type or another name of it), 1 type/*,
+    0 */*, -1 not at all."""
+    if media_range == fmt.media_type or media_range in fmt.also:
         return 2
     if media_range == "*/*":
         return 0
-    if media_range.endswith("/*") and media_type.startswith(media_range[:-1]):
+    if media_range.endswith("/*") and fmt.media_type.startswith(media_range[:-1]):
         return 1
     return -1
 
@@ -143,9 +172,7 @@ def negotiate(accept: str | None, candidates: list[Format]) -> Format | None:
     best: tuple[float, int, int] | None = None
     chosen = None
     for position, candidate in enumerate(candidates):
-        matching = [
-            (_matches(r, candidate.media_type), q) for r, q in ranges if _matches(r, candidate.media_type) >= 0
-        ]
+        matching = [(_matches(r, candidate), q) for r, q in ranges if _matches(r, candidate) >= 0]
         if not matching:
             continue
         specificity, quality = max(matching)
