@@ -19,7 +19,8 @@ import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from servers import free_port, wait_until_answering
-from SPARQLWrapper import CSV, JSON, JSONLD, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import URITooLong
 
 PEOPLE = "SELECT ?person WHERE { ?person a <https://w3id.org/biokg/ontology#Person> } ORDER BY ?person"
 DOMDEY = "https://w3id.org/biokg/id/person/horst-domdey"
@@ -265,3 +266,28 @@ def test_an_answer_larger_than_a_pipe_buffer_arrives_whole(server: tuple[str, su
     body = wrapper(base, every_quad, JSON).query().response.read()
     assert len(body) > 65_536
     assert len(json.loads(body)["results"]["bindings"]) == quads
+
+
+def test_a_query_too_long_for_a_url_gets_414_saying_to_post_it(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """SPARQLWrapper sends queries by GET: past httptools' URL limit it must hear 414, then POST works."""
+    base, _ = server
+    padded = PEOPLE + " #" + "x" * 70_000
+    with pytest.raises(URITooLong) as refused:
+        wrapper(base, padded, JSON).queryAndConvert()
+    assert "send a long query by POST, as application/sparql-query or form-encoded" in str(refused.value)
+    posted = wrapper(base, padded, JSON)
+    posted.setMethod(POST)
+    answer = posted.queryAndConvert()
+    assert [row["person"]["value"] for row in answer["results"]["bindings"]] == [DOMDEY, AKIRA]  # type: ignore[index]
+
+
+def test_an_overlong_url_is_refused_before_its_end_arrives(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """The server answers 414 once the URL passes the limit, without waiting for (or holding) the rest of it."""
+    base, _ = server
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"GET /sparql?query=" + b"x" * 70_000)  # no end of line: the request is still coming
+        reply = connection.recv(200)
+    assert reply.startswith(b"HTTP/1.1 414 URI Too Long\r\n")
+    with urllib.request.urlopen(f"{base}/healthz", timeout=10) as health:
+        assert health.status == 200

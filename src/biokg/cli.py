@@ -369,6 +369,7 @@ def serve(
 
     from biokg.server import prepare
     from biokg.web import create_app
+    from biokg.web.http_protocol import HttpProtocol
 
     settings = _settings(
         host=host,
@@ -397,6 +398,7 @@ def serve(
             create_app(context),
             host=settings.host,
             port=settings.port,
+            http=HttpProtocol,
             access_log=False,
             log_level="warning",
             timeout_graceful_shutdown=2,
