@@ -1,9 +1,10 @@
-"""uvicorn's HTTP/1.1 protocol (httptools), with a 414 that says what to do about a URL too long to parse.
+"""uvicorn's HTTP/1.1 protocol (httptools), with limits on the request head that say what went wrong.
 
-httptools parses URLs of at most 65,535 bytes, and uvicorn answers a longer one with a bare 400 ("Invalid HTTP
-request received.") after buffering all of it. A SPARQL client sending a long query by GET (SPARQLWrapper's
-default) should hear that the URL is too long and that POST takes the query, and the URL should be refused as
-soon as it is too long, not held in memory to its end.
+Left to itself, uvicorn takes a request head of any size: httptools gathers each header value by concatenation in
+the event loop, so one client sending a 60 MB header froze every other request for seconds (and took the memory).
+A head over `MAX_HEAD_BYTES` gets 431 as it arrives. httptools also parses URLs of at most 65,535 bytes, and
+uvicorn answered a longer one with a bare 400 ("Invalid HTTP request received."): a SPARQL client sending a long
+query by GET (SPARQLWrapper's default) gets 414 instead, saying that POST takes the query.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 MAX_URL_BYTES = 65_535
+MAX_HEAD_BYTES = 256 * 1024
 URL_TOO_LONG = (
     f"the URL is longer than this server takes ({MAX_URL_BYTES} bytes); "
     "send a long query by POST, as application/sparql-query or form-encoded\n"
 )
+HEAD_TOO_LARGE = f"the request line and headers are larger than this server takes ({MAX_HEAD_BYTES} bytes)\n"
 
 
 class _UrlTooLong(Exception):
@@ -22,19 +25,44 @@ class _UrlTooLong(Exception):
 
 
 class HttpProtocol(HttpToolsProtocol):
-    """uvicorn's protocol, refusing an overlong URL with 414 URI Too Long as it arrives."""
+    """uvicorn's protocol, refusing an overlong URL (414) or request head (431) as it arrives."""
+
+    _in_head = False
+    _head_bytes = 0
+
+    def data_received(self, data: bytes) -> None:
+        if self.transport.is_closing():  # refused already: what the client still sends is not read
+            return
+        super().data_received(data)
+        if self._in_head and not self.transport.is_closing():
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self._refuse(b"431 Request Header Fields Too Large", HEAD_TOO_LARGE)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_head = True
+        self._head_bytes = 0
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
         if len(self.url) > MAX_URL_BYTES:
             raise _UrlTooLong  # httptools stops parsing, and uvicorn answers through send_400_response
 
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        super().on_headers_complete()
+
     def send_400_response(self, msg: str) -> None:
-        if len(self.url) <= MAX_URL_BYTES:
+        if len(self.url) > MAX_URL_BYTES:
+            self._refuse(b"414 URI Too Long", URL_TOO_LONG)
+        else:
             super().send_400_response(msg)
-            return
-        body = URL_TOO_LONG.encode()
-        head = [b"HTTP/1.1 414 URI Too Long\r\n"]
+
+    def _refuse(self, status: bytes, message: str) -> None:
+        """Answer with `status` and `message` as text, and close the connection."""
+        body = message.encode()
+        head = [b"HTTP/1.1 " + status + b"\r\n"]
         head += [name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers]
         head += [
             b"content-type: text/plain; charset=utf-8\r\n",
