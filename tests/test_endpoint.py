@@ -298,6 +298,19 @@ def test_healthz_says_what_the_store_holds(client: TestClient) -> None:
     assert response.json()["graphs"] == 5
 
 
+def test_a_query_past_the_memory_limit_gets_503_and_the_endpoint_goes_on(sources: Sources) -> None:
+    """A 600-byte query building a 256 MiB value, under a 64 MiB limit: stopped with a message, not the machine."""
+    steps = " ".join(f"BIND(CONCAT(?v{level}, ?v{level}) AS ?v{level + 1})" for level in range(24))
+    bomb = f'SELECT (STRLEN(?v24) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?v0) {steps} }}'
+    with TestClient(create_app(prepare(Settings(query_workers=1, query_memory_mib=64)))) as limited:
+        refused = limited.post("/sparql", data={"query": bomb})
+        after = limited.get("/sparql", params={"query": PEOPLE})
+        limited.app.state.context.engine.close()  # type: ignore[attr-defined]
+    assert (refused.status_code, refused.headers["content-type"]) == (503, "text/plain; charset=utf-8")
+    assert refused.text == "the query needed more memory than a query may take (64 MiB) and was stopped\n"
+    assert bindings(after.json(), "person") == PEOPLE_ROWS
+
+
 def test_the_row_cap_cuts_with_a_header_and_a_standard_body(sources: Sources) -> None:
     settings = Settings(query_workers=1, max_rows=3)
     with TestClient(create_app(prepare(settings))) as capped:

@@ -13,10 +13,16 @@ import pyoxigraph as ox
 import pytest
 import uvloop
 
-from biokg.workers import QueryJob, QueryTimeoutError, WorkerPool
+from biokg.workers import QueryJob, QueryMemoryError, QueryTimeoutError, WorkerPool
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CHEAP = "SELECT ?o WHERE { <http://example.org/s> <http://example.org/p> ?o }"
+
+
+def doubling(levels: int) -> str:
+    """A short query whose one value doubles at each level: 16 bytes times 2 ** levels."""
+    steps = " ".join(f"BIND(CONCAT(?v{level}, ?v{level}) AS ?v{level + 1})" for level in range(levels))
+    return f'SELECT (STRLEN(?v{levels}) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?v0) {steps} }}'
 
 
 @pytest.fixture
@@ -107,3 +113,16 @@ def test_an_answer_larger_than_a_pipe_buffer_arrives_whole(
     expected = "s,o\r\n" + "".join(f"http://example.org/s{number:04},{'x' * 100}\r\n" for number in range(2000))
     assert len(expected) > 200_000  # past the 64 KiB a pipe holds, so the worker writes while the server reads
     assert [answer.decode() for answer in answers] == [expected] * 3
+
+
+def test_a_query_past_the_memory_limit_is_stopped_and_the_pool_goes_on() -> None:
+    """A 256 MiB value under a 64 MiB limit: the worker is stopped, not the machine, and its successor answers."""
+    store = ox.Store()
+    pool = WorkerPool(store, size=1, time_limit=20, memory_limit=64 * 2**20)
+    try:
+        assert pool.run(QueryJob(doubling(20), "csv", max_rows=10)).body == b"n\r\n16777216\r\n"  # 16 MiB fits
+        with pytest.raises(QueryMemoryError, match=r"more memory than a query may take \(64 MiB\)"):
+            pool.run(QueryJob(doubling(24), "csv", max_rows=10))
+        assert pool.run(QueryJob(doubling(2), "csv", max_rows=10)).body == b"n\r\n64\r\n"
+    finally:
+        pool.close()

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     """Deepest nesting of groups a query may have (BIOKG_MAX_NESTING); Oxigraph's parser crashes near 5,000."""
     query_workers: int = 0
     """Worker processes that run queries of the embedded store; 0 means one per core (BIOKG_QUERY_WORKERS)."""
+    query_memory_mib: int = 0
+    """MiB each query worker may allocate beyond the store it shares; a query that needs more is stopped
+    (BIOKG_QUERY_MEMORY_MIB). 0 means half the machine's memory, shared among the workers."""
     allow_service: bool = False
     """Whether queries may use SERVICE to call other endpoints (BIOKG_ALLOW_SERVICE)."""
     cors_origins: list[str] = ["*"]

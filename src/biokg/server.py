@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -40,8 +42,18 @@ def prepare(settings: Settings) -> ServerContext:
     solutions = memory.query(_GRAPH_SIZES)
     assert isinstance(solutions, ox.QuerySolutions)
     sizes = tuple((row["g"].value, int(row["n"].value)) for row in solutions)
-    engine: QueryEngine = WorkerPool(memory, settings.query_workers or os.cpu_count() or 1, settings.query_time_limit)
+    workers = settings.query_workers or os.cpu_count() or 1
+    memory_limit = settings.query_memory_mib * 2**20 or _machine_memory() // (2 * workers)
+    engine: QueryEngine = WorkerPool(memory, workers, settings.query_time_limit, memory_limit)
     return _context(settings, engine, policy, store, sizes)
+
+
+def _machine_memory() -> int:
+    """Bytes of physical memory, or of the container's memory limit (cgroup v2) when that is lower."""
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    with contextlib.suppress(OSError, ValueError):  # no cgroup v2 here, or "max" (no limit)
+        return min(physical, int(Path("/sys/fs/cgroup/memory.max").read_text()))
+    return physical
 
 
 def _context(

@@ -18,10 +18,13 @@ import ctypes
 import itertools
 import multiprocessing
 import os
+import re
+import resource
 import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -34,6 +37,10 @@ _PR_SET_PDEATHSIG = 1  # prctl(2)
 
 class QueryTimeoutError(BiokgError):
     """A query ran past the time limit and was stopped."""
+
+
+class QueryMemoryError(BiokgError):
+    """A query needed more memory than a worker may take, and was stopped."""
 
 
 class EngineBusyError(BiokgError):
@@ -101,9 +108,22 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _work(store: ox.Store, connection: Connection) -> None:
-    """A worker's life: take a job, send back ("ok", outcome) or ("syntax" | "error", message)."""
+def _limit_memory(budget: int) -> None:
+    """Let this process allocate at most `budget` bytes more than it holds now (the store it shares included).
+    Past that, the engine's allocation fails and the worker aborts: one query building a huge value must not take
+    the machine's memory (a 26-level CONCAT doubling took 3 GiB; 30 levels would take 48)."""
+    holds = re.search(r"^VmData:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.MULTILINE)
+    assert holds is not None
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = int(holds.group(1)) * 1024 + budget
+    resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def _work(store: ox.Store, connection: Connection, memory_limit: int | None) -> None:
+    """A worker's life: take a job, send back ("ok", outcome) or ("syntax" | "memory" | "error", message)."""
     _die_with_parent()
+    if memory_limit is not None:
+        _limit_memory(memory_limit)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
@@ -115,6 +135,8 @@ def _work(store: ox.Store, connection: Connection) -> None:
             connection.send(("ok", execute(store, job)))
         except SyntaxError as error:
             connection.send(("syntax", str(error)))
+        except MemoryError:
+            connection.send(("memory", ""))
         except Exception as error:  # the worker reports any engine failure instead of dying of it
             connection.send(("error", f"{type(error).__name__}: {error}"))
 
@@ -154,11 +176,13 @@ class _Checkout:
 
 
 class WorkerPool:
-    """A fixed number of query workers, each used by one request at a time, from threads or from the event loop."""
+    """A fixed number of query workers, each used by one request at a time, from threads or from the event loop.
+    Each may allocate `memory_limit` bytes beyond the store it shares (None: no limit)."""
 
-    def __init__(self, store: ox.Store, size: int, time_limit: float) -> None:
+    def __init__(self, store: ox.Store, size: int, time_limit: float, memory_limit: int | None = None) -> None:
         self._store = store
         self._time_limit = time_limit
+        self._memory_limit = memory_limit
         self._context = multiprocessing.get_context("fork")
         self._checkout = _Checkout()
         self._all: set[_Worker] = set()
@@ -231,17 +255,27 @@ class WorkerPool:
         try:
             status, payload = worker.connection.recv()
         except (EOFError, OSError):
+            worker.process.join(1)  # a worker that died has exited by now, and its exit code says how
+            aborted = worker.process.exitcode == -signal.SIGABRT  # how the engine dies when an allocation fails
             self._replace(worker)
             if self._closed:
                 raise EngineBusyError("the server is shutting down; the query was stopped") from None
+            if aborted and self._memory_limit is not None:
+                raise self._out_of_memory() from None
             raise EngineCrashError("the query crashed the query engine; it was stopped") from None
         self._checkout.give_back(worker)
         if status == "syntax":
             raise engine_query_error(str(payload))
+        if status == "memory":
+            raise self._out_of_memory()
         if status == "error":
             raise QueryEvaluationError(f"the query failed in the engine: {payload}")
         assert isinstance(payload, QueryOutcome)
         return payload
+
+    def _out_of_memory(self) -> QueryMemoryError:
+        limit = f"{(self._memory_limit or 0) // 2**20:,} MiB"
+        return QueryMemoryError(f"the query needed more memory than a query may take ({limit}) and was stopped")
 
     def _spawn(self) -> concurrent.futures.Future[None]:
         """Fork a worker into the pool from the long-lived forker thread, without waiting for it."""
@@ -249,7 +283,7 @@ class WorkerPool:
 
     def _fork(self) -> None:
         parent_end, child_end = self._context.Pipe()
-        process = self._context.Process(target=_work, args=(self._store, child_end), daemon=True)
+        process = self._context.Process(target=_work, args=(self._store, child_end, self._memory_limit), daemon=True)
         process.start()
         child_end.close()
         worker = _Worker(process, parent_end)

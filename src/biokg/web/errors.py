@@ -15,7 +15,7 @@ from biokg.errors import (
     StoreTimeoutError,
 )
 from biokg.guard import RefusedQueryError
-from biokg.workers import EngineBusyError, EngineCrashError, QueryEvaluationError, QueryTimeoutError
+from biokg.workers import EngineBusyError, EngineCrashError, QueryEvaluationError, QueryMemoryError, QueryTimeoutError
 
 
 class HttpError(BiokgError):
@@ -32,6 +32,7 @@ STATUS: list[tuple[type[BiokgError], int]] = [
     (RefusedQueryError, 400),
     (NotFoundError, 404),
     (QueryTimeoutError, 503),
+    (QueryMemoryError, 503),
     (EngineBusyError, 503),
     (EngineCrashError, 500),
     (QueryEvaluationError, 500),

@@ -162,7 +162,9 @@ def _openapi_path() -> dict[str, Any]:
         "400": {"description": "The query is malformed (line and column), refused, or the parameters are wrong"},
         "406": {"description": "No accepted media type can write this answer"},
         "413": {"description": "The request is larger than the endpoint takes"},
-        "503": {"description": "The query ran past the time limit and was stopped, or every worker was busy"},
+        "414": {"description": "The URL is too long: POST the query"},
+        "431": {"description": "The request line and headers are too large"},
+        "503": {"description": "The query ran past its time or memory limit and was stopped, or no worker was free"},
     }
     ok = {"description": f"The answer; header {TRUNCATED_HEADER} when the row cap cut it", "content": answers}
     form = {"type": "object", "required": ["query"], "properties": {"query": {"type": "string"}}}
