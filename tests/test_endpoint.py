@@ -311,6 +311,25 @@ def test_a_query_past_the_memory_limit_gets_503_and_the_endpoint_goes_on(sources
     assert bindings(after.json(), "person") == PEOPLE_ROWS
 
 
+@pytest.mark.parametrize("kind", ["embedded", "remote"])
+def test_an_answer_over_the_byte_limit_gets_503_not_a_cut_body(
+    request: pytest.FixtureRequest, sources: Sources, kind: str
+) -> None:
+    """Rows are capped, but a row can hold a huge value: past max_answer_bytes the answer is refused whole."""
+    oxigraph = request.getfixturevalue("oxigraph") if kind == "remote" else None
+    settings = Settings(query_workers=1, max_answer_bytes=2_000)
+    every_triple = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    with make_client(settings, kind, oxigraph, sources) as limited:
+        refused = limited.get("/sparql", params={"query": every_triple})
+        small = limited.get("/sparql", params={"query": PEOPLE})
+        limited.app.state.context.engine.close()  # type: ignore[attr-defined]
+    assert refused.status_code == 503
+    assert refused.text == (
+        "the answer is larger than this endpoint sends (2,000 bytes); ask for fewer or shorter values\n"
+    )
+    assert bindings(small.json(), "person") == PEOPLE_ROWS
+
+
 def test_the_row_cap_cuts_with_a_header_and_a_standard_body(sources: Sources) -> None:
     settings = Settings(query_workers=1, max_rows=3)
     with TestClient(create_app(prepare(settings))) as capped:

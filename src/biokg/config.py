@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     """Seconds a query of the public endpoint may run before it is stopped (BIOKG_QUERY_TIME_LIMIT)."""
     max_rows: int = 10_000
     """Rows (or triples) an answer of the endpoint holds at most; a cut answer says so (BIOKG_MAX_ROWS)."""
+    max_answer_bytes: int = 100_000_000
+    """Largest answer the endpoint sends; a larger one is refused with 503, not cut (BIOKG_MAX_ANSWER_BYTES)."""
     max_request_bytes: int = 1_000_000
     """Largest request body the endpoint reads; larger ones get 413 (BIOKG_MAX_REQUEST_BYTES)."""
     max_nesting: int = 200

@@ -43,6 +43,10 @@ class QueryMemoryError(BiokgError):
     """A query needed more memory than a worker may take, and was stopped."""
 
 
+class AnswerTooLargeError(BiokgError):
+    """A written answer was larger than the endpoint sends."""
+
+
 class EngineBusyError(BiokgError):
     """Every worker stayed busy for the whole time limit."""
 
@@ -64,6 +68,8 @@ class QueryJob:
     max_rows: int
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    max_bytes: int | None = None
+    """The largest written answer; a larger one is refused, not cut (None: any size)."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,22 @@ class _Worker:
 
 
 def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
-    """Run one job against a store and write its answer, at most `max_rows` rows or triples."""
+    """Run one job against a store and write its answer, at most `max_rows` rows or triples and `max_bytes` bytes."""
+    return check_size(_written(store, job), job)
+
+
+def check_size(outcome: QueryOutcome, job: QueryJob) -> QueryOutcome:
+    """The outcome, or AnswerTooLargeError when it is over the job's `max_bytes`: rows are capped, but one row
+    can hold a value of gigabytes, which the serving process would hold and send."""
+    if job.max_bytes is not None and len(outcome.body) > job.max_bytes:
+        limit = f"{job.max_bytes:,} bytes"
+        raise AnswerTooLargeError(
+            f"the answer is larger than this endpoint sends ({limit}); ask for fewer or shorter values"
+        )
+    return outcome
+
+
+def _written(store: ox.Store, job: QueryJob) -> QueryOutcome:
     options: dict[str, object] = {"use_default_graph_as_union": True}
     if job.default_graphs or job.named_graphs:  # the protocol's dataset replaces the store's default dataset
         options = {
@@ -120,7 +141,8 @@ def _limit_memory(budget: int) -> None:
 
 
 def _work(store: ox.Store, connection: Connection, memory_limit: int | None) -> None:
-    """A worker's life: take a job, send back ("ok", outcome) or ("syntax" | "memory" | "error", message)."""
+    """A worker's life: take a job, send back ("ok", outcome), ("refused", biokg's error) or
+    ("syntax" | "memory" | "error", message)."""
     _die_with_parent()
     if memory_limit is not None:
         _limit_memory(memory_limit)
@@ -137,6 +159,8 @@ def _work(store: ox.Store, connection: Connection, memory_limit: int | None) -> 
             connection.send(("syntax", str(error)))
         except MemoryError:
             connection.send(("memory", ""))
+        except BiokgError as error:
+            connection.send(("refused", error))
         except Exception as error:  # the worker reports any engine failure instead of dying of it
             connection.send(("error", f"{type(error).__name__}: {error}"))
 
@@ -268,6 +292,9 @@ class WorkerPool:
             raise engine_query_error(str(payload))
         if status == "memory":
             raise self._out_of_memory()
+        if status == "refused":
+            assert isinstance(payload, BiokgError)
+            raise payload
         if status == "error":
             raise QueryEvaluationError(f"the query failed in the engine: {payload}")
         assert isinstance(payload, QueryOutcome)

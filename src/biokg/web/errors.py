@@ -15,7 +15,14 @@ from biokg.errors import (
     StoreTimeoutError,
 )
 from biokg.guard import RefusedQueryError
-from biokg.workers import EngineBusyError, EngineCrashError, QueryEvaluationError, QueryMemoryError, QueryTimeoutError
+from biokg.workers import (
+    AnswerTooLargeError,
+    EngineBusyError,
+    EngineCrashError,
+    QueryEvaluationError,
+    QueryMemoryError,
+    QueryTimeoutError,
+)
 
 
 class HttpError(BiokgError):
@@ -33,6 +40,7 @@ STATUS: list[tuple[type[BiokgError], int]] = [
     (NotFoundError, 404),
     (QueryTimeoutError, 503),
     (QueryMemoryError, 503),
+    (AnswerTooLargeError, 503),
     (EngineBusyError, 503),
     (EngineCrashError, 500),
     (QueryEvaluationError, 500),

@@ -77,6 +77,7 @@ async def _answer(request: Request, context: ServerContext, parameters: Paramete
         query=queries[0],
         format_name=fmt.name,
         max_rows=context.settings.max_rows,
+        max_bytes=context.settings.max_answer_bytes,
         default_graphs=tuple(parameters.get("default-graph-uri", [])),
         named_graphs=tuple(parameters.get("named-graph-uri", [])),
     )
@@ -164,7 +165,7 @@ def _openapi_path() -> dict[str, Any]:
         "413": {"description": "The request is larger than the endpoint takes"},
         "414": {"description": "The URL is too long: POST the query"},
         "431": {"description": "The request line and headers are too large"},
-        "503": {"description": "The query ran past its time or memory limit and was stopped, or no worker was free"},
+        "503": {"description": "The query passed its time, memory or answer size limit, or no worker was free"},
     }
     ok = {"description": f"The answer; header {TRUNCATED_HEADER} when the row cap cut it", "content": answers}
     form = {"type": "object", "required": ["query"], "properties": {"query": {"type": "string"}}}
