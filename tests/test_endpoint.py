@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import logging
+import re
 import socket
 from collections.abc import Iterator
 
@@ -237,6 +238,46 @@ def test_service_description_without_a_query(client: TestClient) -> None:
     jsonld = client.get("/sparql", headers={"Accept": "application/ld+json"})
     assert jsonld.headers["content-type"] == "application/ld+json"
     assert json.loads(jsonld.text)
+
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def test_a_browser_gets_the_query_page_and_programs_the_service_description(client: TestClient) -> None:
+    response = client.get("/sparql", headers={"Accept": BROWSER})
+    assert (response.status_code, response.headers["content-type"]) == (200, "text/html; charset=utf-8")
+    assert response.headers["vary"] == "Accept, Origin"
+    assert '<textarea name="query" rows="12" spellcheck="false" aria-label="SPARQL query">PREFIX bkg: &lt;' in (
+        response.text
+    )
+    assert f'<a href="/graph/places">{PLACES}</a>' in response.text
+    described = client.get("/sparql", params={"format": "turtle"}, headers={"Accept": BROWSER})
+    assert described.headers["content-type"] == "text/turtle; charset=utf-8"
+
+
+def test_a_browser_gets_answers_as_tables(client: TestClient) -> None:
+    page = client.get("/sparql", params={"query": PEOPLE}, headers={"Accept": BROWSER}).text
+    people = page[: page.index("<h2>This endpoint</h2>")]  # the answer, not the table of named graphs
+    rows = [
+        '<tr><td><a href="/id/person/horst-domdey">person:horst-domdey</a></td></tr>',
+        '<tr><td><a href="/id/person/shizuko-akira">person:shizuko-akira</a></td></tr>',
+    ]
+    assert [line.strip() for line in people.splitlines() if line.strip().startswith("<tr><td>")] == rows
+    assert '<p class="muted">2 rows</p>' in people
+    described = client.get("/sparql", params={"query": DESCRIBE, "format": "html"}).text
+    assert "<tr><th>subject</th><th>predicate</th><th>object</th></tr>" in described
+    assert '<p class="muted">5 rows</p>' in described
+    asked = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }", "format": "html"}).text
+    assert "<p>Answer: <strong>yes</strong></p>" in asked
+
+
+def test_the_query_page_shows_an_error_with_its_status_and_keeps_the_query_escaped(client: TestClient) -> None:
+    malformed = "SELECT ?s WHERE { ?s ?p } # </textarea><script>alert(1)</script>"
+    response = client.get("/sparql", params={"query": malformed}, headers={"Accept": "text/html"})
+    assert (response.status_code, response.headers["content-type"]) == (400, "text/html; charset=utf-8")
+    assert re.search(r'<p role="alert"><strong>malformed SPARQL query: line 1, column \d+: ', response.text)
+    assert "# &lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>" in response.text
+    assert "<script>" not in response.text
 
 
 def test_openapi_documents_the_endpoint_and_other_methods_get_405(client: TestClient) -> None:

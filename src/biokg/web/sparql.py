@@ -14,13 +14,15 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
+from biokg.errors import BiokgError
 from biokg.formats import FORMATS, Format, ResultKind, candidates_for, format_for_parameter, negotiate
 from biokg.guard import check_query
 from biokg.service_description import describe_service
 from biokg.web.context import ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
 from biokg.web.errors import HttpError
-from biokg.workers import QueryJob
+from biokg.web.sparql_page import TABLE_SOURCE, query_page, read_table, wants_page
+from biokg.workers import QueryJob, QueryOutcome
 
 TRUNCATED_HEADER = "Biokg-Result-Truncated"
 CLIENT_CLOSED_REQUEST = 499  # the status nginx logs for a request whose client left before the answer
@@ -28,54 +30,88 @@ Parameters = dict[str, list[str]]
 
 
 async def sparql_endpoint(request: Request) -> Response:
-    """GET (and HEAD) or POST: one route, so that a 405 names every method the endpoint takes."""
+    """GET (and HEAD) or POST: one route, so that a 405 names every method the endpoint takes. A browser gets the
+    query page; a GET without a query, the Service Description."""
     context = server_context(request)
-    if request.method == "POST":
-        return await _post(request, context)
-    return await _get(request, context)
-
-
-async def _get(request: Request, context: ServerContext) -> Response:
-    """A query in the URL, or the Service Description when there is none."""
-    parameters = parse_form(request.scope["query_string"], "the URL")
-    if "query" not in parameters:
+    parameters = await _parameters(request)
+    if wants_page(parameters, request.headers.get("accept")):
+        return await _page(request, context, parameters)
+    if request.method != "POST" and "query" not in parameters:
         _refuse_update(parameters)
         return _service_description(request, context, parameters)
     return await _answer(request, context, parameters)
 
 
-async def _post(request: Request, context: ServerContext) -> Response:
-    """A query posted form-encoded or as application/sparql-query."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+async def _parameters(request: Request) -> Parameters:
+    """The protocol's parameters: from the URL of a GET, from the body of a POST (form-encoded, or the query
+    itself as application/sparql-query with the dataset in the URL)."""
     url_parameters = parse_form(request.scope["query_string"], "the URL")
+    if request.method != "POST":
+        return url_parameters
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if media_type == "application/x-www-form-urlencoded":
         parameters = parse_form(body, "the request body")
         for name in ("default-graph-uri", "named-graph-uri"):
             parameters.setdefault(name, url_parameters.get(name, []))
-    elif media_type == "application/sparql-query":
-        parameters = {**url_parameters, "query": [_utf8(body, "the request body")]}
-    elif media_type == "application/sparql-update":
+        return parameters
+    if media_type == "application/sparql-query":
+        return {**url_parameters, "query": [_utf8(body, "the request body")]}
+    if media_type == "application/sparql-update":
         raise HttpError(400, "this endpoint is read-only: it answers queries, not SPARQL updates")
-    else:
-        given = media_type or "no media type"
-        raise HttpError(
-            415, f"POST a query as application/x-www-form-urlencoded or application/sparql-query, not {given}"
-        )
-    return await _answer(request, context, parameters)
+    given = media_type or "no media type"
+    raise HttpError(
+        415, f"POST a query as application/x-www-form-urlencoded or application/sparql-query, not {given}"
+    )
 
 
 async def _answer(request: Request, context: ServerContext, parameters: Parameters) -> Response:
+    query, form = _checked_query(context, parameters)
+    fmt = _choose_format(_kind(form), parameters, request.headers.get("accept"))
+    outcome = await _run(request, context, parameters, query, form, fmt.name)
+    if outcome is None:  # the client went away: its query was stopped, and nobody reads an answer
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
+    headers = {"Vary": "Accept"}
+    if outcome.truncated:
+        headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
+    return Response(outcome.body, media_type=fmt.content_type, headers=headers)
+
+
+async def _page(request: Request, context: ServerContext, parameters: Parameters) -> Response:
+    """The query page, with the answer of the request's query as a table, or the error it got."""
+    queries = parameters.get("query", [])
+    if not queries:
+        return query_page(request, context)
+    try:
+        query, form = _checked_query(context, parameters)
+        outcome = await _run(request, context, parameters, query, form, TABLE_SOURCE[_kind(form)])
+    except BiokgError as error:
+        return query_page(request, context, queries[0], error=error)
+    if outcome is None:
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
+    return query_page(request, context, query, read_table(outcome, _kind(form), context.settings.max_rows))
+
+
+def _checked_query(context: ServerContext, parameters: Parameters) -> tuple[str, str]:
+    """The request's one query and its form, once the endpoint may run it."""
     _refuse_update(parameters)
     queries = parameters.get("query", [])
     if len(queries) != 1:
         raise HttpError(400, f"give exactly one query parameter, not {len(queries)}")
-    form = check_query(queries[0], context.policy)
-    kind = ResultKind.SOLUTIONS if form in ("SELECT", "ASK") else ResultKind.GRAPH
-    fmt = _choose_format(kind, parameters, request.headers.get("accept"))
+    return queries[0], check_query(queries[0], context.policy)
+
+
+def _kind(form: str) -> ResultKind:
+    return ResultKind.SOLUTIONS if form in ("SELECT", "ASK") else ResultKind.GRAPH
+
+
+async def _run(
+    request: Request, context: ServerContext, parameters: Parameters, query: str, form: str, format_name: str
+) -> QueryOutcome | None:
+    """The engine's answer written in a format, or None when the client left first (its query was stopped)."""
     job = QueryJob(
-        query=queries[0],
-        format_name=fmt.name,
+        query=query,
+        format_name=format_name,
         max_rows=context.settings.max_rows,
         max_bytes=context.settings.max_answer_bytes,
         default_graphs=tuple(parameters.get("default-graph-uri", [])),
@@ -84,14 +120,10 @@ async def _answer(request: Request, context: ServerContext, parameters: Paramete
     request.state.form = form
     started = time.perf_counter()
     outcome = await unless_disconnected(request, context.engine.answer(job))
-    if outcome is None:  # the client went away: its query was stopped, and nobody reads an answer
-        return Response(status_code=CLIENT_CLOSED_REQUEST)
-    request.state.query_ms = round((time.perf_counter() - started) * 1000, 2)
-    request.state.truncated = outcome.truncated
-    headers = {"Vary": "Accept"}
-    if outcome.truncated:
-        headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
-    return Response(outcome.body, media_type=fmt.content_type, headers=headers)
+    if outcome is not None:
+        request.state.query_ms = round((time.perf_counter() - started) * 1000, 2)
+        request.state.truncated = outcome.truncated
+    return outcome
 
 
 def _choose_format(kind: ResultKind, parameters: Parameters, accept: str | None) -> Format:

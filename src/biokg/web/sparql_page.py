@@ -1,0 +1,77 @@
+"""The page of /sparql for people: a query form, and the answer as a table.
+
+A browser prefers HTML to every results format, so it gets this page where a SPARQL client gets results; a
+`format=` parameter chooses either way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import Response
+
+from biokg.canned import CannedAnswer
+from biokg.canned.answers import read_answer
+from biokg.errors import BiokgError
+from biokg.formats import HTML, ResultKind, candidates_for, negotiate
+from biokg.web.context import ServerContext
+from biokg.web.errors import status_of
+from biokg.web.pages import page
+from biokg.workers import QueryOutcome
+
+EXAMPLE = """PREFIX bkg: <https://w3id.org/biokg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT ?organisation ?label ?class WHERE {
+  ?class rdfs:subClassOf* bkg:Organization .
+  ?organisation a ?class ; rdfs:label ?label .
+}
+ORDER BY ?label
+LIMIT 25
+"""
+TABLE_SOURCE = {ResultKind.SOLUTIONS: "json", ResultKind.GRAPH: "ntriples"}
+"""The format the engine writes an answer in for the page to read it back as a table."""
+
+
+def wants_page(parameters: dict[str, list[str]], accept: str | None) -> bool:
+    """Whether the request asks for the page: format=html, or no format= and HTML preferred to every results
+    format (a browser's Accept; `*/*` alone still gets results)."""
+    requested = parameters.get("format", [])
+    if requested:
+        return requested[0].strip().lower() in (HTML.name, HTML.media_type)
+    return negotiate(accept, [*candidates_for(ResultKind.SOLUTIONS), HTML]) is HTML
+
+
+def read_table(outcome: QueryOutcome, kind: ResultKind, max_rows: int) -> CannedAnswer:
+    """The answer the engine wrote in TABLE_SOURCE's format, as rows; a graph as subject, predicate, object."""
+    if kind is ResultKind.SOLUTIONS:
+        solutions = read_answer(outcome.body, max_rows)
+        return dataclasses.replace(solutions, more=outcome.truncated)  # the engine cut the rows, and said so
+    triples = ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES)
+    rows = tuple((triple.subject, triple.predicate, triple.object) for triple in triples)
+    return CannedAnswer(("subject", "predicate", "object"), rows, more=outcome.truncated)
+
+
+def query_page(
+    request: Request,
+    context: ServerContext,
+    query: str = EXAMPLE,
+    answer: CannedAnswer | None = None,
+    error: BiokgError | None = None,
+) -> Response:
+    """The form holding `query`, with its answer or the error it got (and that error's status)."""
+    response = page(
+        request,
+        "sparql.html",
+        status_of(error) if error else 200,
+        query=query,
+        answer=answer,
+        error=error,
+        formats={kind.value: candidates_for(kind) for kind in ResultKind},
+        graphs=context.graph_sizes,
+        settings=context.settings,
+    )
+    response.headers["Vary"] = "Accept"
+    return response
