@@ -305,3 +305,28 @@ def test_an_overlong_request_head_is_refused_before_its_end_arrives(
     assert reply.startswith(b"HTTP/1.1 " + status + b"\r\n")
     with urllib.request.urlopen(f"{base}/healthz", timeout=10) as health:
         assert health.status == 200
+
+
+def test_a_request_head_that_never_ends_gets_408_and_a_silent_connection_is_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Connections that hold a head open (or say nothing) would use up the server's connections; a request whose
+    head came in time is not cut, however long its query runs."""
+    monkeypatch.setenv("BIOKG_REQUEST_HEAD_SECONDS", "1")
+    with own_server(tmp_path / "serve.log", "--time-limit", "2", "--workers", "1") as (base, _):
+        host, port = urllib.parse.urlsplit(base).netloc.split(":")
+        with (
+            socket.create_connection((host, int(port)), timeout=10) as silent,
+            socket.create_connection((host, int(port)), timeout=10) as slow,
+        ):
+            slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: biokg\r\n")  # the head's end never comes
+            assert slow.recv(200).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+            assert silent.recv(200) == b""
+        request = urllib.request.Request(f"{base}/sparql", data=f"query={ENDLESS}".encode(), method="POST")
+        with pytest.raises(urllib.error.HTTPError) as stopped:
+            urllib.request.urlopen(request, timeout=30)
+        with stopped.value as answer:
+            assert (answer.code, answer.read()) == (
+                503,
+                b"the query ran past the time limit of 2 s and was stopped\n",
+            )

@@ -369,7 +369,7 @@ def serve(
 
     from biokg.server import prepare
     from biokg.web import create_app
-    from biokg.web.http_protocol import HttpProtocol
+    from biokg.web.http_protocol import http_protocol
 
     settings = _settings(
         host=host,
@@ -398,7 +398,7 @@ def serve(
             create_app(context),
             host=settings.host,
             port=settings.port,
-            http=HttpProtocol,
+            http=http_protocol(settings.request_head_seconds),
             access_log=False,
             log_level="warning",
             timeout_graceful_shutdown=2,

@@ -1,13 +1,17 @@
 """uvicorn's HTTP/1.1 protocol (httptools), with limits on the request head that say what went wrong.
 
-Left to itself, uvicorn takes a request head of any size: httptools gathers each header value by concatenation in
-the event loop, so one client sending a 60 MB header froze every other request for seconds (and took the memory).
-A head over `MAX_HEAD_BYTES` gets 431 as it arrives. httptools also parses URLs of at most 65,535 bytes, and
-uvicorn answered a longer one with a bare 400 ("Invalid HTTP request received."): a SPARQL client sending a long
-query by GET (SPARQLWrapper's default) gets 414 instead, saying that POST takes the query.
+Left to itself, uvicorn takes a request head of any size, for any time: httptools gathers each header value by
+concatenation in the event loop, so one client sending a 60 MB header froze every other request for seconds (and
+took the memory), and a connection that never finished its head stayed open for good, so a few thousand of them
+would use up the server's connections. A head over `MAX_HEAD_BYTES` gets 431 as it arrives, and one not complete
+within the head time limit gets 408 (a connection that sent nothing is closed). httptools also parses URLs of at
+most 65,535 bytes, and uvicorn answered a longer one with a bare 400 ("Invalid HTTP request received."): a SPARQL
+client sending a long query by GET (SPARQLWrapper's default) gets 414 instead, saying that POST takes the query.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -18,17 +22,34 @@ URL_TOO_LONG = (
     "send a long query by POST, as application/sparql-query or form-encoded\n"
 )
 HEAD_TOO_LARGE = f"the request line and headers are larger than this server takes ({MAX_HEAD_BYTES} bytes)\n"
+HEAD_TOO_SLOW = "the request line and headers did not arrive in time\n"
 
 
 class _UrlTooLong(Exception):
     pass
 
 
-class HttpProtocol(HttpToolsProtocol):
-    """uvicorn's protocol, refusing an overlong URL (414) or request head (431) as it arrives."""
+def http_protocol(head_seconds: float) -> type[HttpProtocol]:
+    """The protocol class for uvicorn, giving a client `head_seconds` to send each request's line and headers."""
+    return type("HttpProtocol", (HttpProtocol,), {"head_seconds": head_seconds})
 
+
+class HttpProtocol(HttpToolsProtocol):
+    """uvicorn's protocol, refusing an overlong URL (414) or request head (431) as it arrives, and a head that
+    takes longer than `head_seconds` (408)."""
+
+    head_seconds = 20.0
     _in_head = False
     _head_bytes = 0
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._head_timer = self.loop.call_later(self.head_seconds, self._head_too_slow)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self.transport.is_closing():  # refused already: what the client still sends is not read
@@ -43,6 +64,8 @@ class HttpProtocol(HttpToolsProtocol):
         super().on_message_begin()
         self._in_head = True
         self._head_bytes = 0
+        if self._head_timer is None:  # the next request on a kept-alive connection
+            self._head_timer = self.loop.call_later(self.head_seconds, self._head_too_slow)
 
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
@@ -51,6 +74,7 @@ class HttpProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._in_head = False
+        self._stop_head_timer()
         super().on_headers_complete()
 
     def send_400_response(self, msg: str) -> None:
@@ -58,6 +82,18 @@ class HttpProtocol(HttpToolsProtocol):
             self._refuse(b"414 URI Too Long", URL_TOO_LONG)
         else:
             super().send_400_response(msg)
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if self._in_head:
+            self._refuse(b"408 Request Timeout", HEAD_TOO_SLOW)
+        else:  # nothing of a request came: no answer, as a browser's spare connection may be closed any time
+            self.transport.close()
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
 
     def _refuse(self, status: bytes, message: str) -> None:
         """Answer with `status` and `message` as text, and close the connection."""
