@@ -307,20 +307,29 @@ def test_an_overlong_request_head_is_refused_before_its_end_arrives(
         assert health.status == 200
 
 
-def test_a_request_head_that_never_ends_gets_408_and_a_silent_connection_is_closed(
+def test_a_request_that_never_ends_gets_408_and_a_silent_connection_is_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Connections that hold a head open (or say nothing) would use up the server's connections; a request whose
-    head came in time is not cut, however long its query runs."""
-    monkeypatch.setenv("BIOKG_REQUEST_HEAD_SECONDS", "1")
+    """Connections that hold a head or a body open (or say nothing) would use up the server's connections; a
+    request that came in time is not cut, however long its query runs; a client leaving mid-body is no error."""
+    monkeypatch.setenv("BIOKG_REQUEST_READ_SECONDS", "1")
+    post = b"POST /sparql HTTP/1.1\r\nHost: b\r\nContent-Type: application/sparql-query\r\nContent-Length: 99\r\n\r\n"
     with own_server(tmp_path / "serve.log", "--time-limit", "2", "--workers", "1") as (base, _):
         host, port = urllib.parse.urlsplit(base).netloc.split(":")
         with (
             socket.create_connection((host, int(port)), timeout=10) as silent,
-            socket.create_connection((host, int(port)), timeout=10) as slow,
+            socket.create_connection((host, int(port)), timeout=10) as slow_head,
+            socket.create_connection((host, int(port)), timeout=10) as slow_body,
+            socket.create_connection((host, int(port)), timeout=10) as leaving,
         ):
-            slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: biokg\r\n")  # the head's end never comes
-            assert slow.recv(200).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+            slow_head.sendall(b"GET /healthz HTTP/1.1\r\nHost: biokg\r\n")  # the head's end never comes
+            slow_body.sendall(post + b"ASK {")  # nor the body's
+            leaving.sendall(post + b"ASK {")
+            leaving.close()
+            assert slow_head.recv(200).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+            answer = slow_body.recv(500)
+            assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+            assert answer.endswith(b"\r\n\r\nthe request body did not arrive within 1 s\n")
             assert silent.recv(200) == b""
         request = urllib.request.Request(f"{base}/sparql", data=f"query={ENDLESS}".encode(), method="POST")
         with pytest.raises(urllib.error.HTTPError) as stopped:

@@ -45,8 +45,9 @@ class Settings(BaseSettings):
     """Largest answer the endpoint sends; a larger one is refused with 503, not cut (BIOKG_MAX_ANSWER_BYTES)."""
     max_request_bytes: int = 1_000_000
     """Largest request body the endpoint reads; larger ones get 413 (BIOKG_MAX_REQUEST_BYTES)."""
-    request_head_seconds: float = 20.0
-    """Seconds a client has to send a request's line and headers; then 408 (BIOKG_REQUEST_HEAD_SECONDS)."""
+    request_read_seconds: float = 20.0
+    """Seconds a client has to send a request's line and headers, and as many again for its body; then 408
+    (BIOKG_REQUEST_READ_SECONDS)."""
     max_nesting: int = 200
     """Deepest nesting of groups a query may have (BIOKG_MAX_NESTING); Oxigraph's parser crashes near 5,000."""
     query_workers: int = 0

@@ -50,6 +50,10 @@ STATUS: list[tuple[type[BiokgError], int]] = [
 ]
 
 
+_HEADERS = {503: {"Retry-After": "5"}, 408: {"Connection": "close"}}
+"""Headers an error status comes with: when to try again, or that the connection (its request unread) ends."""
+
+
 def status_of(error: BiokgError) -> int:
     """The HTTP status of an error."""
     if isinstance(error, HttpError):
@@ -62,7 +66,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def handle(request: Request, error: Exception) -> PlainTextResponse:
         assert isinstance(error, BiokgError)
-        headers = {"Retry-After": "5"} if status_of(error) == 503 else None
-        return PlainTextResponse(f"{error}\n", status_code=status_of(error), headers=headers)
+        status = status_of(error)
+        headers = _HEADERS.get(status)
+        return PlainTextResponse(f"{error}\n", status_code=status, headers=headers)
 
     app.add_exception_handler(BiokgError, handle)

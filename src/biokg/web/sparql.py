@@ -6,12 +6,13 @@ the serving process's time per cheap query. `OPENAPI_PATH` documents it in the a
 
 from __future__ import annotations
 
+import asyncio
 import time
 import urllib.parse
 from typing import Any
 
 import pyoxigraph as ox
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from biokg.errors import BiokgError
@@ -33,7 +34,10 @@ async def sparql_endpoint(request: Request) -> Response:
     """GET (and HEAD) or POST: one route, so that a 405 names every method the endpoint takes. A browser gets the
     query page; a GET without a query, the Service Description."""
     context = server_context(request)
-    parameters = await _parameters(request)
+    try:
+        parameters = await _parameters(request, context.settings.request_read_seconds)
+    except ClientDisconnect:  # the client gave up sending its query: nobody to answer
+        return Response(status_code=CLIENT_CLOSED_REQUEST)
     if wants_page(parameters, request.headers.get("accept")):
         return await _page(request, context, parameters)
     if request.method != "POST" and "query" not in parameters:
@@ -42,14 +46,18 @@ async def sparql_endpoint(request: Request) -> Response:
     return await _answer(request, context, parameters)
 
 
-async def _parameters(request: Request) -> Parameters:
+async def _parameters(request: Request, read_seconds: float) -> Parameters:
     """The protocol's parameters: from the URL of a GET, from the body of a POST (form-encoded, or the query
-    itself as application/sparql-query with the dataset in the URL)."""
+    itself as application/sparql-query with the dataset in the URL), which must arrive within `read_seconds`."""
     url_parameters = parse_form(request.scope["query_string"], "the URL")
     if request.method != "POST":
         return url_parameters
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
+    try:
+        async with asyncio.timeout(read_seconds):
+            body = await request.body()
+    except TimeoutError:
+        raise HttpError(408, f"the request body did not arrive within {read_seconds:g} s") from None
     if media_type == "application/x-www-form-urlencoded":
         parameters = parse_form(body, "the request body")
         for name in ("default-graph-uri", "named-graph-uri"):
