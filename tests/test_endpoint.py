@@ -154,6 +154,39 @@ def test_generic_and_older_media_types_get_the_format_they_name(
         assert len(parsed_graph) == 5
 
 
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzipped"),
+    [
+        ("gzip", True),
+        ("deflate, gzip;q=0.5", True),
+        ("*", True),
+        ("x-gzip", True),
+        ("gzip;q=0, *", False),
+        ("deflate", False),
+        ("identity", False),
+    ],
+)
+def test_answers_are_gzipped_for_clients_that_take_it(
+    client: TestClient, accept_encoding: str, gzipped: bool
+) -> None:
+    every_triple = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    response = client.get("/sparql", params={"query": every_triple}, headers={"Accept-Encoding": accept_encoding})
+    assert response.status_code == 200
+    assert response.headers.get("content-encoding") == ("gzip" if gzipped else None)
+    assert response.headers["vary"] == "Accept, Accept-Encoding, Origin"
+    plain = client.get("/sparql", params={"query": every_triple}, headers={"Accept-Encoding": "identity"})
+    assert response.json() == plain.json()
+    assert len(plain.content) > 100_000
+    if gzipped:
+        assert response.num_bytes_downloaded * 5 < len(response.content)
+
+
+def test_a_short_answer_is_not_gzipped(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": PEOPLE}, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in response.headers
+    assert bindings(response.json(), "person") == PEOPLE_ROWS
+
+
 def test_format_parameter_overrides_accept(client: TestClient) -> None:
     response = client.get(
         "/sparql", params={"query": PEOPLE, "format": "csv"}, headers={"Accept": "application/json"}

@@ -8,7 +8,7 @@ from biokg.canned import FetchJson
 from biokg.formats import format_named
 from biokg.store.remote import RemoteStore
 from biokg.threads import in_thread
-from biokg.workers import QueryJob, QueryOutcome, check_size
+from biokg.workers import QueryJob, QueryOutcome, finished
 
 
 class QueryEngine(Protocol):
@@ -37,7 +37,7 @@ class RemoteEngine:
         body = self.store.query_serialized(
             job.query, format_named(job.format_name), job.default_graphs, job.named_graphs
         )
-        return check_size(QueryOutcome(body), job)
+        return finished(QueryOutcome(body), job)
 
     async def answer(self, job: QueryJob) -> QueryOutcome:
         return await in_thread(self.run, job)

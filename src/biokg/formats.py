@@ -132,10 +132,10 @@ def names_of(kind: ResultKind) -> list[str]:
     return [fmt.name for fmt in FORMATS if fmt.kind is kind]
 
 
-def _media_ranges(accept: str) -> list[tuple[str, float]]:
-    """The media ranges of an Accept header with their quality values, in the order given."""
+def quality_values(header: str) -> list[tuple[str, float]]:
+    """The items of an Accept or Accept-Encoding header with their quality values, in the order given."""
     ranges = []
-    for part in accept.split(","):
+    for part in header.split(","):
         fields = [field.strip() for field in part.split(";")]
         if not fields[0]:
             continue
@@ -168,7 +168,7 @@ def negotiate(accept: str | None, candidates: list[Format]) -> Format | None:
     the first candidate when there is no header; None when nothing acceptable is offered."""
     if not accept or not accept.strip():
         return candidates[0]
-    ranges = _media_ranges(accept)
+    ranges = quality_values(accept)
     best: tuple[float, int, int] | None = None
     chosen = None
     for position, candidate in enumerate(candidates):

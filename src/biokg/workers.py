@@ -15,6 +15,7 @@ import collections
 import concurrent.futures
 import contextlib
 import ctypes
+import gzip
 import itertools
 import multiprocessing
 import os
@@ -70,14 +71,21 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()
     max_bytes: int | None = None
     """The largest written answer; a larger one is refused, not cut (None: any size)."""
+    gzip: bool = False
+    """Whether the client takes the answer gzipped."""
 
 
 @dataclass(frozen=True)
 class QueryOutcome:
-    """A written answer, and whether the row cap cut it."""
+    """A written answer, whether the row cap cut it, and whether it is gzipped."""
 
     body: bytes
     truncated: bool = False
+    gzipped: bool = False
+
+
+GZIP_FROM_BYTES = 1400
+"""Answers from this size on are gzipped for clients that take it; a smaller one fits one packet anyway."""
 
 
 @dataclass(frozen=True)
@@ -87,18 +95,21 @@ class _Worker:
 
 
 def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
-    """Run one job against a store and write its answer, at most `max_rows` rows or triples and `max_bytes` bytes."""
-    return check_size(_written(store, job), job)
+    """Run one job against a store and write its answer, at most `max_rows` rows or triples and `max_bytes` bytes,
+    gzipped when the job asks for it (here, in the worker, not in the serving process's event loop)."""
+    return finished(_written(store, job), job)
 
 
-def check_size(outcome: QueryOutcome, job: QueryJob) -> QueryOutcome:
-    """The outcome, or AnswerTooLargeError when it is over the job's `max_bytes`: rows are capped, but one row
-    can hold a value of gigabytes, which the serving process would hold and send."""
+def finished(outcome: QueryOutcome, job: QueryJob) -> QueryOutcome:
+    """The outcome as it is sent: refused over the job's `max_bytes` (rows are capped, but one row can hold a
+    value of gigabytes, which the serving process would hold and send), gzipped when the job asks for it."""
     if job.max_bytes is not None and len(outcome.body) > job.max_bytes:
         limit = f"{job.max_bytes:,} bytes"
         raise AnswerTooLargeError(
             f"the answer is larger than this endpoint sends ({limit}); ask for fewer or shorter values"
         )
+    if job.gzip and len(outcome.body) >= GZIP_FROM_BYTES:
+        return QueryOutcome(gzip.compress(outcome.body, compresslevel=5, mtime=0), outcome.truncated, gzipped=True)
     return outcome
 
 

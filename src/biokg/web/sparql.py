@@ -16,7 +16,15 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from biokg.errors import BiokgError
-from biokg.formats import FORMATS, Format, ResultKind, candidates_for, format_for_parameter, negotiate
+from biokg.formats import (
+    FORMATS,
+    Format,
+    ResultKind,
+    candidates_for,
+    format_for_parameter,
+    negotiate,
+    quality_values,
+)
 from biokg.guard import check_query
 from biokg.service_description import describe_service
 from biokg.web.context import ServerContext, server_context
@@ -76,10 +84,13 @@ async def _parameters(request: Request, read_seconds: float) -> Parameters:
 async def _answer(request: Request, context: ServerContext, parameters: Parameters) -> Response:
     query, form = _checked_query(context, parameters)
     fmt = _choose_format(_kind(form), parameters, request.headers.get("accept"))
-    outcome = await _run(request, context, parameters, query, form, fmt.name)
+    gzip = _takes_gzip(request.headers.get("accept-encoding"))
+    outcome = await _run(request, context, parameters, query, form, fmt.name, gzip)
     if outcome is None:  # the client went away: its query was stopped, and nobody reads an answer
         return Response(status_code=CLIENT_CLOSED_REQUEST)
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept, Accept-Encoding"}
+    if outcome.gzipped:
+        headers["Content-Encoding"] = "gzip"
     if outcome.truncated:
         headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
     return Response(outcome.body, media_type=fmt.content_type, headers=headers)
@@ -113,8 +124,20 @@ def _kind(form: str) -> ResultKind:
     return ResultKind.SOLUTIONS if form in ("SELECT", "ASK") else ResultKind.GRAPH
 
 
+def _takes_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header takes gzip: by name (or x-gzip), else by `*`, with a quality above 0."""
+    qualities = dict(quality_values(accept_encoding or ""))
+    return next((qualities[name] for name in ("gzip", "x-gzip", "*") if name in qualities), 0.0) > 0
+
+
 async def _run(
-    request: Request, context: ServerContext, parameters: Parameters, query: str, form: str, format_name: str
+    request: Request,
+    context: ServerContext,
+    parameters: Parameters,
+    query: str,
+    form: str,
+    format_name: str,
+    gzip: bool = False,
 ) -> QueryOutcome | None:
     """The engine's answer written in a format, or None when the client left first (its query was stopped)."""
     job = QueryJob(
@@ -124,6 +147,7 @@ async def _run(
         max_bytes=context.settings.max_answer_bytes,
         default_graphs=tuple(parameters.get("default-graph-uri", [])),
         named_graphs=tuple(parameters.get("named-graph-uri", [])),
+        gzip=gzip,
     )
     request.state.form = form
     started = time.perf_counter()
