@@ -19,11 +19,14 @@ from servers import Server
 from biokg.config import Settings
 from biokg.dataset import load_validated
 from biokg.engine import RemoteEngine
+from biokg.errors import BiokgError
 from biokg.guard import QueryPolicy
 from biokg.server import prepare
 from biokg.sources import Sources
 from biokg.web import create_app
 from biokg.web.context import ServerContext
+from biokg.web.errors import HttpError, headers_of
+from biokg.workers import EngineBusyError, QueryTimeoutError
 
 PEOPLE = "SELECT ?person WHERE { ?person a <https://w3id.org/biokg/ontology#Person> } ORDER BY ?person"
 PEOPLE_ROWS = ["https://w3id.org/biokg/id/person/horst-domdey", "https://w3id.org/biokg/id/person/shizuko-akira"]
@@ -382,6 +385,7 @@ def test_a_query_past_the_memory_limit_gets_503_and_the_endpoint_goes_on(sources
         limited.app.state.context.engine.close()  # type: ignore[attr-defined]
     assert (refused.status_code, refused.headers["content-type"]) == (503, "text/plain; charset=utf-8")
     assert refused.text == "the query needed more memory than a query may take (64 MiB) and was stopped\n"
+    assert "retry-after" not in refused.headers  # the same query would be stopped again
     assert bindings(after.json(), "person") == PEOPLE_ROWS
 
 
@@ -402,6 +406,18 @@ def test_an_answer_over_the_byte_limit_gets_503_not_a_cut_body(
         "the answer is larger than this endpoint sends (2,000 bytes); ask for fewer or shorter values\n"
     )
     assert bindings(small.json(), "person") == PEOPLE_ROWS
+
+
+@pytest.mark.parametrize(
+    ("error", "headers"),
+    [
+        (EngineBusyError("every query worker stayed busy"), {"Retry-After": "5"}),
+        (QueryTimeoutError("the query ran past the time limit"), {}),
+        (HttpError(408, "the request body did not arrive"), {"Connection": "close"}),
+    ],
+)
+def test_only_a_busy_endpoint_says_when_to_try_again(error: BiokgError, headers: dict[str, str]) -> None:
+    assert headers_of(error) == headers
 
 
 def test_the_row_cap_cuts_with_a_header_and_a_standard_body(sources: Sources) -> None:

@@ -50,10 +50,6 @@ STATUS: list[tuple[type[BiokgError], int]] = [
 ]
 
 
-_HEADERS = {503: {"Retry-After": "5"}, 408: {"Connection": "close"}}
-"""Headers an error status comes with: when to try again, or that the connection (its request unread) ends."""
-
-
 def status_of(error: BiokgError) -> int:
     """The HTTP status of an error."""
     if isinstance(error, HttpError):
@@ -61,13 +57,22 @@ def status_of(error: BiokgError) -> int:
     return next((status for kind, status in STATUS if isinstance(error, kind)), 500)
 
 
+def headers_of(error: BiokgError) -> dict[str, str]:
+    """The headers an error's answer comes with: when to try again, only where that can help (a query stopped at
+    a limit would be stopped again, and a client honouring Retry-After would run it over and over), or that the
+    connection ends because its request was not read whole."""
+    if isinstance(error, EngineBusyError):
+        return {"Retry-After": "5"}
+    if status_of(error) == 408:
+        return {"Connection": "close"}
+    return {}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Answer every BiokgError with its status and its message as plain text."""
 
     async def handle(request: Request, error: Exception) -> PlainTextResponse:
         assert isinstance(error, BiokgError)
-        status = status_of(error)
-        headers = _HEADERS.get(status)
-        return PlainTextResponse(f"{error}\n", status_code=status, headers=headers)
+        return PlainTextResponse(f"{error}\n", status_code=status_of(error), headers=headers_of(error))
 
     app.add_exception_handler(BiokgError, handle)
