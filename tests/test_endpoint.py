@@ -299,12 +299,26 @@ def test_a_browser_gets_answers_as_tables(client: TestClient) -> None:
         '<tr><td><a href="/id/person/shizuko-akira">person:shizuko-akira</a></td></tr>',
     ]
     assert [line.strip() for line in people.splitlines() if line.strip().startswith("<tr><td>")] == rows
-    assert '<p class="muted">2 rows</p>' in people
+    assert '<p class="muted">2 rows;' in people
     described = client.get("/sparql", params={"query": DESCRIBE, "format": "html"}).text
     assert "<tr><th>subject</th><th>predicate</th><th>object</th></tr>" in described
-    assert '<p class="muted">5 rows</p>' in described
+    assert '<p class="muted">5 rows;' in described
+    assert '<a href="/sparql?query=CONSTRUCT+%7B+%3Chttps%3A%2F%2Fw3id.org' in described
+    assert '&amp;format=turtle">turtle</a> or <a' in described
     asked = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }", "format": "html"}).text
     assert "<p>Answer: <strong>yes</strong></p>" in asked
+
+
+def test_the_query_page_shows_the_first_thousand_rows_and_links_the_whole_answer(client: TestClient) -> None:
+    every_triple = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    page = client.get("/sparql", params={"query": every_triple, "format": "html"}).text
+    answer = page[: page.index("<h2>This endpoint</h2>")]
+    assert answer.count("<tr><td>") == 1000
+    assert '<p class="muted">The first 1,000 rows;\n    the whole answer (up to 1,000 rows) as' in answer
+    csv_link = "/sparql?query=SELECT+%3Fs+%3Fp+%3Fo+WHERE+%7B+%3Fs+%3Fp+%3Fo+%7D&amp;format=csv"
+    assert f'<a href="{csv_link}">csv</a> or ' in answer
+    whole = client.get(csv_link.replace("&amp;", "&"))
+    assert whole.headers["content-type"] == "text/csv; charset=utf-8"
 
 
 def test_the_query_page_shows_an_error_with_its_status_and_keeps_the_query_escaped(client: TestClient) -> None:

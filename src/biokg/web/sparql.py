@@ -30,7 +30,7 @@ from biokg.service_description import describe_service
 from biokg.web.context import ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
 from biokg.web.errors import HttpError
-from biokg.web.sparql_page import TABLE_SOURCE, query_page, read_table, wants_page
+from biokg.web.sparql_page import PAGE_ROWS, TABLE_SOURCE, query_page, read_table, wants_page
 from biokg.workers import QueryJob, QueryOutcome
 
 TRUNCATED_HEADER = "Biokg-Result-Truncated"
@@ -85,7 +85,7 @@ async def _answer(request: Request, context: ServerContext, parameters: Paramete
     query, form = _checked_query(context, parameters)
     fmt = _choose_format(_kind(form), parameters, request.headers.get("accept"))
     gzip = _takes_gzip(request.headers.get("accept-encoding"))
-    outcome = await _run(request, context, parameters, query, form, fmt.name, gzip)
+    outcome = await _run(request, context, parameters, query, form, fmt.name, context.settings.max_rows, gzip)
     if outcome is None:  # the client went away: its query was stopped, and nobody reads an answer
         return Response(status_code=CLIENT_CLOSED_REQUEST)
     headers = {"Vary": "Accept, Accept-Encoding"}
@@ -103,12 +103,13 @@ async def _page(request: Request, context: ServerContext, parameters: Parameters
         return query_page(request, context)
     try:
         query, form = _checked_query(context, parameters)
-        outcome = await _run(request, context, parameters, query, form, TABLE_SOURCE[_kind(form)])
+        rows = min(PAGE_ROWS, context.settings.max_rows)
+        outcome = await _run(request, context, parameters, query, form, TABLE_SOURCE[_kind(form)], rows)
     except BiokgError as error:
         return query_page(request, context, queries[0], error=error)
     if outcome is None:
         return Response(status_code=CLIENT_CLOSED_REQUEST)
-    return query_page(request, context, query, read_table(outcome, _kind(form), context.settings.max_rows))
+    return query_page(request, context, query, read_table(outcome, _kind(form), rows), _kind(form))
 
 
 def _checked_query(context: ServerContext, parameters: Parameters) -> tuple[str, str]:
@@ -137,13 +138,15 @@ async def _run(
     query: str,
     form: str,
     format_name: str,
+    max_rows: int,
     gzip: bool = False,
 ) -> QueryOutcome | None:
-    """The engine's answer written in a format, or None when the client left first (its query was stopped)."""
+    """The engine's answer written in a format, at most `max_rows` rows, or None when the client left first (its
+    query was stopped)."""
     job = QueryJob(
         query=query,
         format_name=format_name,
-        max_rows=context.settings.max_rows,
+        max_rows=max_rows,
         max_bytes=context.settings.max_answer_bytes,
         default_graphs=tuple(parameters.get("default-graph-uri", [])),
         named_graphs=tuple(parameters.get("named-graph-uri", [])),

@@ -7,6 +7,8 @@ A browser prefers HTML to every results format, so it gets this page where a SPA
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import urllib.parse
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -31,6 +33,9 @@ SELECT ?organisation ?label ?class WHERE {
 ORDER BY ?label
 LIMIT 25
 """
+PAGE_ROWS = 1_000
+"""Rows the page shows at most: a table is read back and rendered in the serving process's event loop, about
+0.03 ms a row, and a person reads no further; the formats for programs give the whole answer."""
 TABLE_SOURCE = {ResultKind.SOLUTIONS: "json", ResultKind.GRAPH: "ntriples"}
 """The format the engine writes an answer in for the page to read it back as a table."""
 
@@ -45,13 +50,15 @@ def wants_page(parameters: dict[str, list[str]], accept: str | None) -> bool:
 
 
 def read_table(outcome: QueryOutcome, kind: ResultKind, max_rows: int) -> CannedAnswer:
-    """The answer the engine wrote in TABLE_SOURCE's format, as rows; a graph as subject, predicate, object."""
+    """The answer the engine wrote in TABLE_SOURCE's format, as at most `max_rows` rows (a remote store's answer
+    is not cut by the engine); a graph as subject, predicate, object."""
     if kind is ResultKind.SOLUTIONS:
         solutions = read_answer(outcome.body, max_rows)
-        return dataclasses.replace(solutions, more=outcome.truncated)  # the engine cut the rows, and said so
-    triples = ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES)
-    rows = tuple((triple.subject, triple.predicate, triple.object) for triple in triples)
-    return CannedAnswer(("subject", "predicate", "object"), rows, more=outcome.truncated)
+        return dataclasses.replace(solutions, more=solutions.more or outcome.truncated)
+    triples = itertools.islice(ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES), max_rows + 1)
+    rows = [(triple.subject, triple.predicate, triple.object) for triple in triples]
+    more = len(rows) > max_rows or outcome.truncated
+    return CannedAnswer(("subject", "predicate", "object"), tuple(rows[:max_rows]), more=more)
 
 
 def query_page(
@@ -59,9 +66,12 @@ def query_page(
     context: ServerContext,
     query: str = EXAMPLE,
     answer: CannedAnswer | None = None,
+    kind: ResultKind = ResultKind.SOLUTIONS,
     error: BiokgError | None = None,
 ) -> Response:
-    """The form holding `query`, with its answer or the error it got (and that error's status)."""
+    """The form holding `query`, with its answer (of a kind) or the error it got (and that error's status)."""
+    names = ("csv", "json") if kind is ResultKind.SOLUTIONS else ("turtle", "ntriples")
+    downloads = {name: "/sparql?" + urllib.parse.urlencode({"query": query, "format": name}) for name in names}
     response = page(
         request,
         "sparql.html",
@@ -72,6 +82,7 @@ def query_page(
         formats={kind.value: candidates_for(kind) for kind in ResultKind},
         graphs=context.graph_sizes,
         settings=context.settings,
+        downloads=downloads,
     )
     response.headers["Vary"] = "Accept"
     return response
