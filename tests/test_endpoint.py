@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import socket
+import time
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -182,6 +183,30 @@ def test_answers_are_gzipped_for_clients_that_take_it(
     assert len(plain.content) > 100_000
     if gzipped:
         assert response.num_bytes_downloaded * 5 < len(response.content)
+
+
+def test_get_answers_of_the_embedded_store_revalidate_without_running_the_query(client: TestClient) -> None:
+    """The embedded store's data stays as loaded, so a GET's answer is as new as the load: a cache revalidating it
+    gets 304 at once. A remote store's data may change under the endpoint: no Last-Modified there."""
+    first = client.get("/sparql", params={"query": PEOPLE})
+    embedded = client.app.state.context.fixed_data  # type: ignore[attr-defined]
+    if not embedded:
+        assert "last-modified" not in first.headers
+        return
+    assert first.headers["cache-control"] == "no-cache"
+    since = {"If-Modified-Since": first.headers["last-modified"]}
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    started = time.perf_counter()
+    revalidated = client.get("/sparql", params={"query": endless}, headers=since)
+    assert time.perf_counter() - started < 1  # the query, which would run to the 10 s limit, was not run
+    assert (revalidated.status_code, revalidated.content) == (304, b"")
+    assert revalidated.headers["last-modified"] == first.headers["last-modified"]
+    assert revalidated.headers["vary"] == "Accept, Accept-Encoding, Origin"
+    older = {"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}
+    assert client.get("/sparql", params={"query": PEOPLE}, headers=older).status_code == 200
+    posted = client.post("/sparql", data={"query": PEOPLE}, headers=since)
+    assert posted.status_code == 200
+    assert "last-modified" not in posted.headers
 
 
 def test_a_short_answer_is_not_gzipped(client: TestClient) -> None:

@@ -45,7 +45,7 @@ def prepare(settings: Settings) -> ServerContext:
     workers = settings.query_workers or os.cpu_count() or 1
     memory_limit = settings.query_memory_mib * 2**20 or _machine_memory() // (2 * workers)
     engine: QueryEngine = WorkerPool(memory, workers, settings.query_time_limit, memory_limit)
-    return _context(settings, engine, policy, store, sizes)
+    return _context(settings, engine, policy, store, sizes, fixed_data=True)
 
 
 def _machine_memory() -> int:
@@ -57,7 +57,12 @@ def _machine_memory() -> int:
 
 
 def _context(
-    settings: Settings, engine: QueryEngine, policy: QueryPolicy, store: Store, sizes: tuple[tuple[str, int], ...]
+    settings: Settings,
+    engine: QueryEngine,
+    policy: QueryPolicy,
+    store: Store,
+    sizes: tuple[tuple[str, int], ...],
+    fixed_data: bool = False,
 ) -> ServerContext:
     """The context around a started engine, with the canned queries and their computed choices."""
     catalogue = Catalogue.read(settings.queries or shipped_dir("queries"))
@@ -66,7 +71,8 @@ def _context(
     except BiokgError:
         engine.close()
         raise
-    return ServerContext(settings, engine, policy, store.name, sizes, catalogue, DumpCache(store.quads))
+    dumps = DumpCache(store.quads)
+    return ServerContext(settings, engine, policy, store.name, sizes, catalogue, dumps, fixed_data=fixed_data)
 
 
 def memory_copy(store: EmbeddedStore) -> ox.Store:

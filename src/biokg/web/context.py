@@ -30,6 +30,9 @@ class ServerContext:
     """When the served data was loaded: the Last-Modified of every document."""
     memo: dict[str, bytes] = field(default_factory=dict)
     """Documents computed once from the data, such as the VoID description, by key."""
+    fixed_data: bool = False
+    """Whether the data stays as loaded for the server's life (the embedded store's copy in memory, unlike a
+    remote store), so that an answer is as new as `loaded_at`."""
 
     @property
     def triples(self) -> int:

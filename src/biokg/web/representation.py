@@ -73,12 +73,18 @@ def cache_validators(content: bytes, modified: datetime) -> dict[str, str]:
     """ETag (from the content) and Last-Modified headers."""
     return {
         "ETag": '"' + hashlib.sha256(content).hexdigest()[:32] + '"',
-        "Last-Modified": email.utils.format_datetime(modified, usegmt=True),
+        "Last-Modified": http_date(modified),
     }
 
 
-def not_modified(request: Request, etag: str, modified: datetime) -> bool:
-    """RFC 9110: If-None-Match decides when present; If-Modified-Since only without it."""
+def http_date(moment: datetime) -> str:
+    """A moment as HTTP writes dates (RFC 9110 IMF-fixdate)."""
+    return email.utils.format_datetime(moment, usegmt=True)
+
+
+def not_modified(request: Request, etag: str | None, modified: datetime) -> bool:
+    """RFC 9110: If-None-Match decides when present (against `etag`, when the answer has one); If-Modified-Since
+    only without it."""
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
         tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]

@@ -30,6 +30,7 @@ from biokg.service_description import describe_service
 from biokg.web.context import ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
 from biokg.web.errors import HttpError
+from biokg.web.representation import http_date, not_modified
 from biokg.web.sparql_page import PAGE_ROWS, TABLE_SOURCE, query_page, read_table, wants_page
 from biokg.workers import QueryJob, QueryOutcome
 
@@ -84,11 +85,15 @@ async def _parameters(request: Request, read_seconds: float) -> Parameters:
 async def _answer(request: Request, context: ServerContext, parameters: Parameters) -> Response:
     query, form = _checked_query(context, parameters)
     fmt = _choose_format(_kind(form), parameters, request.headers.get("accept"))
+    headers = {"Vary": "Accept, Accept-Encoding"}
+    if context.fixed_data and request.method != "POST":  # a GET's answer changes only when the data does
+        headers |= {"Last-Modified": http_date(context.loaded_at), "Cache-Control": "no-cache"}
+        if not_modified(request, None, context.loaded_at):
+            return Response(status_code=304, headers=headers)
     gzip = _takes_gzip(request.headers.get("accept-encoding"))
     outcome = await _run(request, context, parameters, query, form, fmt.name, context.settings.max_rows, gzip)
     if outcome is None:  # the client went away: its query was stopped, and nobody reads an answer
         return Response(status_code=CLIENT_CLOSED_REQUEST)
-    headers = {"Vary": "Accept, Accept-Encoding"}
     if outcome.gzipped:
         headers["Content-Encoding"] = "gzip"
     if outcome.truncated:
