@@ -46,6 +46,8 @@ def wants_page(parameters: dict[str, list[str]], accept: str | None) -> bool:
     requested = parameters.get("format", [])
     if requested:
         return requested[0].strip().lower() in (HTML.name, HTML.media_type)
+    if not accept or "text/" not in accept.lower():  # HTML cannot win: cheaper than negotiating, per query
+        return False
     return negotiate(accept, [*candidates_for(ResultKind.SOLUTIONS), HTML]) is HTML
 
 
