@@ -526,6 +526,20 @@ def test_each_query_has_a_page_with_a_form_the_answer_and_the_sparql(client: Tes
     assert all(f'<a href="/queries/{name}">{name}</a>' in listing.text for name in EXPECTED)
 
 
+def test_a_query_page_shows_the_first_thousand_rows_and_links_the_whole_answer(tmp_path: Path) -> None:
+    """The page's table is rendered in the event loop: it stops at 1,000 rows; CSV and JSON have them all."""
+    (tmp_path / "everything.rq").write_text("#+ summary: Every triple\nSELECT ?s ?p ?o WHERE { ?s ?p ?o }\n")
+    context = prepare(Settings(query_workers=1, queries=tmp_path))
+    with TestClient(create_app(context)) as client:
+        page = client.get("/queries/everything").text
+        whole = client.get("/api/queries/everything", params={"format": "json"}).json()
+    context.engine.close()
+    assert page.count("<tr><td>") == 1000
+    links = '<a href="/api/queries/everything?format=csv">CSV</a> or <a href="/api/queries/everything?format=json">'
+    assert f"1000 rows, the first of more · the whole answer as {links}JSON</a></p>" in page
+    assert len(whole["results"]["bindings"]) == context.triples
+
+
 # A folder written in grlc's conventions
 
 

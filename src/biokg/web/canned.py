@@ -17,6 +17,7 @@ from biokg.web.disconnect import unless_disconnected
 from biokg.web.errors import HttpError
 from biokg.web.pages import page
 from biokg.web.sparql import CLIENT_CLOSED_REQUEST, TRUNCATED_HEADER, parse_form
+from biokg.web.sparql_page import PAGE_ROWS
 from biokg.workers import QueryJob
 
 FORMAT = "format"
@@ -82,7 +83,7 @@ async def query_page(name: str, request: Request, context: ContextDep) -> Respon
     has_values = any(given.values()) or not any(p.required and p.name not in query.defaults for p in query.parameters)
     if has_values:
         try:
-            answered = await _run(request, context, query, given)
+            answered = await _run(request, context, query, given, min(PAGE_ROWS, context.settings.max_rows))
         except BiokgError as failure:
             error = str(failure)
         else:
@@ -127,7 +128,7 @@ def _endpoint(query: CannedQuery) -> Any:
         context = server_context(request)
         given = _given(request)
         fmt = _choose_format(given.pop(FORMAT, []), request.headers.get("accept"))
-        answered = await _run(request, context, query, given)
+        answered = await _run(request, context, query, given, context.settings.max_rows)
         if answered is None:
             return Response(status_code=CLIENT_CLOSED_REQUEST)
         bound, answer = answered
@@ -144,10 +145,11 @@ def _endpoint(query: CannedQuery) -> Any:
 
 
 async def _run(
-    request: Request, context: ServerContext, query: CannedQuery, given: dict[str, list[str]]
+    request: Request, context: ServerContext, query: CannedQuery, given: dict[str, list[str]], max_rows: int
 ) -> tuple[BoundQuery, CannedAnswer] | None:
-    """Bind and run a canned query in a query worker; None when the client left first (its query was stopped)."""
-    bound, limit = context.catalogue.bind(query, given, context.settings.max_rows)
+    """Bind and run a canned query in a query worker, reading a page or at most `max_rows` rows; None when the
+    client left first (its query was stopped)."""
+    bound, limit = context.catalogue.bind(query, given, max_rows)
     job = QueryJob(bound.text, "json", max_rows=limit + 1)  # one row more says whether there is more
     outcome = await unless_disconnected(request, context.engine.answer(job))
     return None if outcome is None else (bound, read_answer(outcome.body, limit))
