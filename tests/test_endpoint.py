@@ -472,6 +472,14 @@ def test_the_row_cap_cuts_with_a_header_and_a_standard_body(sources: Sources) ->
     assert len(list(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))) == 3
 
 
+def test_a_long_query_is_logged_by_its_start(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    long_query = PEOPLE + " #" + "x" * 5_000
+    with caplog.at_level(logging.INFO, logger="biokg.access"):
+        client.post("/sparql", data={"query": long_query})
+    (entry,) = [json.loads(record.getMessage()) for record in caplog.records if record.name == "biokg.access"]
+    assert entry["query"] == long_query[:2_000] + "…"
+
+
 def test_each_request_gets_one_access_log_line_with_its_query(
     client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -480,10 +488,11 @@ def test_each_request_gets_one_access_log_line_with_its_query(
         client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p }"})
     logged = [json.loads(record.getMessage()) for record in caplog.records if record.name == "biokg.access"]
     assert [sorted(entry) for entry in logged] == [
-        ["client", "form", "method", "ms", "path", "query_ms", "status", "truncated"],
-        ["client", "form", "method", "ms", "path", "status"],  # refused by the engine's parser: no query time
+        ["client", "form", "method", "ms", "path", "query", "query_ms", "status", "truncated"],
+        ["client", "form", "method", "ms", "path", "query", "status"],  # refused by the engine's parser
     ]
     answered, refused = logged
+    assert (answered["query"], refused["query"]) == (PEOPLE, "SELECT ?s WHERE { ?s ?p }")
     assert (answered["method"], answered["path"], answered["status"], answered["form"]) == (
         "POST",
         "/sparql",

@@ -62,9 +62,9 @@ class _TooLarge(Exception):
     pass
 
 
-QUERY_LOG_KEYS = ("form", "query_ms", "truncated")
-"""What a query route may put in `request.state` for the access log: the query's form, the milliseconds the
-engine took, and whether the row cap cut the answer."""
+QUERY_LOG_KEYS = ("query", "form", "query_ms", "truncated")
+"""What a query route may put in `request.state` for the access log: the query (its start, if long), its form,
+the milliseconds the engine took, and whether the row cap cut the answer."""
 
 
 class AccessLog:

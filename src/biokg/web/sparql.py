@@ -37,6 +37,8 @@ from biokg.workers import QueryJob, QueryOutcome
 TRUNCATED_HEADER = "Biokg-Result-Truncated"
 CLIENT_CLOSED_REQUEST = 499  # the status nginx logs for a request whose client left before the answer
 Parameters = dict[str, list[str]]
+LOGGED_QUERY_CHARS = 2_000
+"""How much of a query its access log line holds: enough to find a slow or refused one, not a 100 KB line."""
 
 
 async def sparql_endpoint(request: Request) -> Response:
@@ -83,7 +85,7 @@ async def _parameters(request: Request, read_seconds: float) -> Parameters:
 
 
 async def _answer(request: Request, context: ServerContext, parameters: Parameters) -> Response:
-    query, form = _checked_query(context, parameters)
+    query, form = _checked_query(request, context, parameters)
     fmt = _choose_format(_kind(form), parameters, request.headers.get("accept"))
     headers = {"Vary": "Accept, Accept-Encoding"}
     if context.fixed_data and request.method != "POST":  # a GET's answer changes only when the data does
@@ -107,7 +109,7 @@ async def _page(request: Request, context: ServerContext, parameters: Parameters
     if not queries:
         return query_page(request, context)
     try:
-        query, form = _checked_query(context, parameters)
+        query, form = _checked_query(request, context, parameters)
         rows = min(PAGE_ROWS, context.settings.max_rows)
         outcome = await _run(request, context, parameters, query, form, TABLE_SOURCE[_kind(form)], rows)
     except BiokgError as error:
@@ -117,13 +119,15 @@ async def _page(request: Request, context: ServerContext, parameters: Parameters
     return query_page(request, context, query, read_table(outcome, _kind(form), rows), _kind(form))
 
 
-def _checked_query(context: ServerContext, parameters: Parameters) -> tuple[str, str]:
-    """The request's one query and its form, once the endpoint may run it."""
+def _checked_query(request: Request, context: ServerContext, parameters: Parameters) -> tuple[str, str]:
+    """The request's one query and its form, once the endpoint may run it; the access log says which it was."""
     _refuse_update(parameters)
     queries = parameters.get("query", [])
     if len(queries) != 1:
         raise HttpError(400, f"give exactly one query parameter, not {len(queries)}")
-    return queries[0], check_query(queries[0], context.policy)
+    query = queries[0]
+    request.state.query = query if len(query) <= LOGGED_QUERY_CHARS else query[:LOGGED_QUERY_CHARS] + "…"
+    return query, check_query(query, context.policy)
 
 
 def _kind(form: str) -> ResultKind:
