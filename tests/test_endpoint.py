@@ -9,7 +9,9 @@ import logging
 import re
 import socket
 import time
+import urllib.request
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
@@ -459,17 +461,43 @@ def test_only_a_busy_endpoint_says_when_to_try_again(error: BiokgError, headers:
     assert headers_of(error) == headers
 
 
-def test_the_row_cap_cuts_with_a_header_and_a_standard_body(sources: Sources) -> None:
-    settings = Settings(query_workers=1, max_rows=3)
-    with TestClient(create_app(prepare(settings))) as capped:
-        response = capped.get("/sparql", params={"query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"})
+@pytest.mark.parametrize("kind", ["embedded", "remote"])
+def test_the_row_cap_cuts_with_a_header_and_a_standard_body(
+    request: pytest.FixtureRequest, sources: Sources, kind: str
+) -> None:
+    oxigraph = request.getfixturevalue("oxigraph") if kind == "remote" else None
+    every_triple = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+    with make_client(Settings(query_workers=1, max_rows=3), kind, oxigraph, sources) as capped:
+        response = capped.get("/sparql", params={"query": every_triple})
+        as_csv = capped.get("/sparql", params={"query": every_triple, "format": "csv"})
+        as_xml = capped.get("/sparql", params={"query": every_triple, "format": "xml"})
+        triples = capped.get("/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "turtle"})
         capped.app.state.context.engine.close()  # type: ignore[attr-defined]
-    assert response.status_code == 200
-    assert response.headers["biokg-result-truncated"] == "the answer was cut at 3 rows"
+    for cut in (response, as_csv, as_xml, triples):
+        assert cut.status_code == 200
+        assert cut.headers["biokg-result-truncated"] == "the answer was cut at 3 rows"
     assert len(response.json()["results"]["bindings"]) == 3
     assert set(response.json()) == {"head", "results"}  # strict parsers (Oxigraph's) refuse unknown keys
     assert response.json()["head"] == {"vars": ["s", "p", "o"], "link": ["urn:biokg:truncated"]}
     assert len(list(ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON))) == 3
+    assert len(list(csv.reader(io.StringIO(as_csv.text)))) == 1 + 3
+    assert '<link href="urn:biokg:truncated"/>' in as_xml.text
+    assert len(list(ox.parse_query_results(as_xml.content, format=ox.QueryResultsFormat.XML))) == 3
+    assert len(list(ox.parse(triples.content, format=ox.RdfFormat.TURTLE))) == 3
+
+
+def test_a_remote_answer_within_the_row_cap_is_forwarded_as_the_store_wrote_it(
+    oxigraph: Server, sources: Sources
+) -> None:
+    accepts = ["application/sparql-results+json", "application/sparql-results+xml"]
+    with make_client(Settings(query_workers=1, max_rows=3), "remote", oxigraph, sources) as capped:
+        forwarded = [capped.get("/sparql", params={"query": PEOPLE}, headers={"Accept": a}) for a in accepts]
+        capped.app.state.context.engine.close()  # type: ignore[attr-defined]
+    for answer, accept in zip(forwarded, accepts, strict=True):
+        request = urllib.request.Request(f"{oxigraph.query_url}?query={quote(PEOPLE)}", headers={"Accept": accept})
+        with urllib.request.urlopen(request) as direct:
+            assert answer.content == direct.read()
+        assert "biokg-result-truncated" not in answer.headers
 
 
 def test_a_long_query_is_logged_by_its_start(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:

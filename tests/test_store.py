@@ -9,17 +9,25 @@ import hashlib
 import io
 import socket
 import threading
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from conftest import remote_store
-from servers import oxigraph_server, require_virtuoso, virtuoso_server
+from servers import Server, oxigraph_server, require_virtuoso, virtuoso_server
 
 from biokg.dataset import load_quads, load_validated
-from biokg.errors import NonConformingDataError, PartialResultError, QuerySyntaxError, StoreError, StoreTimeoutError
-from biokg.formats import FORMATS, Format, ResultKind
+from biokg.errors import (
+    AnswerTooLargeError,
+    NonConformingDataError,
+    PartialResultError,
+    QuerySyntaxError,
+    StoreError,
+    StoreTimeoutError,
+)
+from biokg.formats import FORMATS, Format, ResultKind, format_named
 from biokg.namespaces import sparql_prologue
 from biokg.rdflib_bridge import graph_of
 from biokg.sources import Sources
@@ -42,6 +50,7 @@ WRITABLE_KINDS = [
 ]
 PEOPLE = sparql_prologue() + "SELECT ?person ?name WHERE { ?person a bkg:Person ; rdfs:label ?name } ORDER BY ?name"
 DOMDEY = "https://w3id.org/biokg/id/person/horst-domdey"
+JSON_RESULTS = format_named("json")
 
 
 @pytest.fixture(params=WRITABLE_KINDS)
@@ -244,3 +253,51 @@ def test_data_exported_from_a_store_validates_again(loaded: Store, sources: Sour
     data = [quad for quad in exported if quad.graph_name.value.startswith("https://w3id.org/biokg/graph/")]
     report = validate_quads(data, shapes=graph_of(sources.shapes), ontology=graph_of(sources.ontology))
     assert report.findings == ()
+
+
+def test_a_remote_answer_is_read_only_as_far_as_the_row_cap_or_the_byte_limit(
+    oxigraph: Server, sources: Sources
+) -> None:
+    """A cross join the store writes as tens of megabytes: the serving process must not hold it to cut it."""
+    remote = remote_store(oxigraph)
+    load_validated(remote, sources)
+    cross_join = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 200000"
+    tracemalloc.start()
+    try:
+        capped, truncated = remote.query_capped(cross_join, JSON_RESULTS, max_rows=3)
+        _, capped_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        with pytest.raises(AnswerTooLargeError, match=r"larger than this endpoint sends \(100,000 bytes\)"):
+            remote.query_capped(cross_join, JSON_RESULTS, max_bytes=100_000)
+        _, limited_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(remote.query_serialized(cross_join, JSON_RESULTS)) > 20_000_000
+    assert truncated
+    assert len(list(ox.parse_query_results(capped, format=ox.QueryResultsFormat.JSON))) == 3  # type: ignore[arg-type]
+    assert capped_peak < 2_000_000
+    assert limited_peak < 2_000_000
+
+
+def test_a_remote_answer_that_does_not_parse_is_an_error_that_names_the_store() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def answer_badly() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65_536)
+                body = b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": 42'
+                head = (
+                    f"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: {len(body)}"
+                )
+                connection.sendall(head.encode() + b"\r\nConnection: close\r\n\r\n" + body)
+
+        thread = threading.Thread(target=answer_badly, daemon=True)
+        thread.start()
+        store = RemoteStore(RemoteConfig(query_url=f"http://127.0.0.1:{port}/sparql", timeout=5))
+        with pytest.raises(StoreError, match=rf"^SPARQL store at http://127.0.0.1:{port}/sparql sent an answer that"):
+            store.query_capped("SELECT ?s WHERE { ?s ?p ?o }", JSON_RESULTS, max_rows=10)
+        thread.join(5)

@@ -28,16 +28,16 @@ class QueryEngine(Protocol):
 
 
 class RemoteEngine:
-    """Forwards queries to a remote store and its answer as written there, without parsing it again."""
+    """Forwards queries to a remote store and its answer as written there, cut at the row cap."""
 
     def __init__(self, store: RemoteStore) -> None:
         self.store = store
 
     def run(self, job: QueryJob) -> QueryOutcome:
-        body = self.store.query_serialized(
-            job.query, format_named(job.format_name), job.default_graphs, job.named_graphs
-        )
-        return finished(QueryOutcome(body), job)
+        dataset = (job.default_graphs, job.named_graphs)
+        fmt = format_named(job.format_name)
+        body, truncated = self.store.query_capped(job.query, fmt, dataset, job.max_rows, job.max_bytes)
+        return finished(QueryOutcome(body, truncated), job)
 
     async def answer(self, job: QueryJob) -> QueryOutcome:
         return await in_thread(self.run, job)

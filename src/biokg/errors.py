@@ -6,6 +6,7 @@
     ├── NonConformingDataError  data that violates the shapes (carries the report)
     ├── QuerySyntaxError        a SPARQL query that does not parse (line, column)
     ├── NotFoundError           a file, graph or resource that is not there
+    ├── AnswerTooLargeError     an answer larger than the endpoint sends
     └── StoreError              the store failed to answer
         ├── StoreTimeoutError   ... within its time limit
         └── PartialResultError  ... completely (a result cut at a limit)
@@ -88,6 +89,16 @@ def engine_query_error(message: str) -> QuerySyntaxError:
 
 class NotFoundError(BiokgError):
     """A file, graph or resource that is not there."""
+
+
+class AnswerTooLargeError(BiokgError):
+    """An answer larger than the endpoint sends: rows are capped, but one value can be huge."""
+
+    @classmethod
+    def over(cls, max_bytes: int) -> AnswerTooLargeError:
+        return cls(
+            f"the answer is larger than this endpoint sends ({max_bytes:,} bytes); ask for fewer or shorter values"
+        )
 
 
 class StoreError(BiokgError):

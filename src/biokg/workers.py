@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from biokg.errors import BiokgError, engine_query_error
+from biokg.errors import AnswerTooLargeError, BiokgError, engine_query_error
 from biokg.formats import format_named
 from biokg.result_writers import SOLUTION_WRITERS
 
@@ -42,10 +42,6 @@ class QueryTimeoutError(BiokgError):
 
 class QueryMemoryError(BiokgError):
     """A query needed more memory than a worker may take, and was stopped."""
-
-
-class AnswerTooLargeError(BiokgError):
-    """A written answer was larger than the endpoint sends."""
 
 
 class EngineBusyError(BiokgError):
@@ -104,10 +100,7 @@ def finished(outcome: QueryOutcome, job: QueryJob) -> QueryOutcome:
     """The outcome as it is sent: refused over the job's `max_bytes` (rows are capped, but one row can hold a
     value of gigabytes, which the serving process would hold and send), gzipped when the job asks for it."""
     if job.max_bytes is not None and len(outcome.body) > job.max_bytes:
-        limit = f"{job.max_bytes:,} bytes"
-        raise AnswerTooLargeError(
-            f"the answer is larger than this endpoint sends ({limit}); ask for fewer or shorter values"
-        )
+        raise AnswerTooLargeError.over(job.max_bytes)
     if job.gzip and len(outcome.body) >= GZIP_FROM_BYTES:
         return QueryOutcome(gzip.compress(outcome.body, compresslevel=5, mtime=0), outcome.truncated, gzipped=True)
     return outcome

@@ -7,16 +7,18 @@ its row and time limits, which SPARQLWrapper takes for success): that is an erro
 
 from __future__ import annotations
 
+import http.client
 import math
 import socket
 import urllib.error
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
 import httpx
 import pyoxigraph as ox
-from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TURTLE, URLENCODED, XML, SPARQLWrapper
+from SPARQLWrapper import JSON, JSONLD, POST, RDFXML, TURTLE, URLENCODED, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from biokg.errors import PartialResultError, QuerySyntaxError, StoreError, StoreTimeoutError, position_in
@@ -24,14 +26,15 @@ from biokg.formats import Format, format_named
 from biokg.namespaces import BASE
 from biokg.sparql_text import request_form
 from biokg.store.base import Answer, Progress, normalize, serialize_dataset
+from biokg.store.capped import KeptReader, capped_answer
 
-# SPARQLWrapper's name for each format whose store answer is passed through as it is. The others are fetched as
-# JSON results or Turtle and rewritten by Oxigraph: N-Triples, TriG and N-Quads, which SPARQLWrapper cannot ask
-# for, and TSV, which Virtuoso writes with quoted names instead of the ?variables of the W3C format.
+# SPARQLWrapper's name for each format whose store answer is passed through as it is (unless cut at the row cap).
+# The others are fetched as JSON results or Turtle and written anew: N-Triples, TriG and N-Quads, which
+# SPARQLWrapper cannot ask for; TSV, which Virtuoso writes with quoted names instead of the ?variables of the W3C
+# format; and CSV, which Oxigraph cannot parse to count its rows.
 _WRAPPER_FORMATS = {
     "json": JSON,
     "xml": XML,
-    "csv": CSV,
     "turtle": TURTLE,
     "jsonld": JSONLD,
     "rdfxml": RDFXML,
@@ -74,21 +77,33 @@ class RemoteStore:
         self, query: str, fmt: Format, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
     ) -> bytes:
         """Like Store.query_serialized; the graphs, if given, are the query's dataset (SPARQL 1.1 Protocol)."""
+        return self.query_capped(query, fmt, (tuple(default_graphs), tuple(named_graphs)))[0]
+
+    def query_capped(
+        self,
+        query: str,
+        fmt: Format,
+        dataset: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
+        max_rows: int | None = None,
+        max_bytes: int | None = None,
+    ) -> tuple[bytes, bool]:
+        """The answer written in `fmt`, at most `max_rows` rows or triples, and whether it was cut; refused past
+        `max_bytes` read. Reading stops at either limit, so a huge answer is never held whole."""
         form = _query_form(query)
         if (form in ("SELECT", "ASK")) != isinstance(fmt.oxigraph, ox.QueryResultsFormat):
             raise QuerySyntaxError(f"the format {fmt.name} does not fit the answer of a {form} query")
-        dataset = (tuple(default_graphs), tuple(named_graphs))
         if fmt.name in _WRAPPER_FORMATS:
-            return self._fetch(query, fmt, dataset)
-        if isinstance(fmt.oxigraph, ox.QueryResultsFormat):
-            raw = self._fetch(query, format_named("json"), dataset)
-            solutions = ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
-            return solutions.serialize(format=fmt.oxigraph) or b""
-        triples = (
-            quad.triple
-            for quad in ox.parse(self._fetch(query, format_named("turtle"), dataset), format=ox.RdfFormat.TURTLE)
-        )
-        return ox.serialize(triples, format=fmt.oxigraph) or b""
+            written = fmt
+        else:
+            written = format_named("json" if form in ("SELECT", "ASK") else "turtle")
+        with self._response(query, written, dataset) as response:
+            answer = KeptReader(response, max_bytes)
+            if written is fmt and max_rows is None:
+                return answer.whole(), False
+            try:
+                return capped_answer(answer, written, fmt, max_rows)
+            except SyntaxError as error:
+                raise StoreError(f"{self.name} sent an answer that is not valid {written.name}: {error}") from None
 
     def replace_graphs(
         self, quads: Iterable[ox.Quad], on_progress: Progress | None = None, graphs: Iterable[str] = ()
@@ -131,7 +146,15 @@ class RemoteStore:
         assert not isinstance(answer, bool | tuple) and answer.rows[0][0] is not None
         return int(answer.rows[0][0].value)
 
-    def _fetch(self, query: str, fmt: Format, dataset: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> bytes:
+    def _fetch(self, query: str, fmt: Format) -> bytes:
+        with self._response(query, fmt, ((), ())) as response:
+            return bytes(response.read())
+
+    @contextmanager
+    def _response(
+        self, query: str, fmt: Format, dataset: tuple[tuple[str, ...], tuple[str, ...]]
+    ) -> Iterator[http.client.HTTPResponse]:
+        """The store's answer to a query, to be read; errors, while asking or reading, name the store."""
         wrapper = SPARQLWrapper(self.config.query_url)
         for graph in dataset[0]:
             wrapper.addDefaultGraph(graph)
@@ -148,7 +171,7 @@ class RemoteStore:
         try:
             with wrapper.query().response as response:
                 self._refuse_partial(response.status, response.getheader("X-SPARQL-MaxRows"))
-                return bytes(response.read())
+                yield response
         except QueryBadFormed as error:
             message = _server_message(error)
             raise QuerySyntaxError(f"{self.name}: {message}", position_in(message)) from None

@@ -7,6 +7,7 @@ from fastapi.responses import PlainTextResponse
 
 from biokg.canned import ParameterError
 from biokg.errors import (
+    AnswerTooLargeError,
     BiokgError,
     NotFoundError,
     PartialResultError,
@@ -16,7 +17,6 @@ from biokg.errors import (
 )
 from biokg.guard import RefusedQueryError
 from biokg.workers import (
-    AnswerTooLargeError,
     EngineBusyError,
     EngineCrashError,
     QueryEvaluationError,
