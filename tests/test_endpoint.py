@@ -225,6 +225,15 @@ def test_format_parameter_overrides_accept(client: TestClient) -> None:
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
 
 
+def test_fusekis_output_parameter_names_the_format_too(client: TestClient) -> None:
+    as_xml = client.get("/sparql", params={"query": PEOPLE, "output": "xml"})
+    both = client.get("/sparql", params={"query": PEOPLE, "format": "csv", "output": "xml"})
+    page = client.get("/sparql", params={"query": PEOPLE, "output": "html"})
+    assert as_xml.headers["content-type"] == "application/sparql-results+xml"
+    assert both.headers["content-type"] == "text/csv; charset=utf-8"
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+
+
 def test_an_accept_header_nothing_fits_gets_406(client: TestClient) -> None:
     response = client.get("/sparql", params={"query": PEOPLE}, headers={"Accept": "image/png"})
     assert response.status_code == 406

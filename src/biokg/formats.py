@@ -5,6 +5,7 @@ Every edge (CLI, endpoint, linked data, canned queries) picks formats from here,
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -116,6 +117,14 @@ _ALIASES: dict[ResultKind, dict[str, str]] = {
         "n-quads": "nquads",
     },
 }
+
+
+def requested_format(parameters: Mapping[str, Sequence[str]]) -> str | None:
+    """The format a request names by parameter: format= (biokg's, Virtuoso's), else output= (Fuseki's)."""
+    for name in ("format", "output"):
+        if parameters.get(name):
+            return parameters[name][0]
+    return None
 
 
 def format_for_parameter(value: str, kind: ResultKind) -> Format | None:

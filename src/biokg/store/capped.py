@@ -55,6 +55,7 @@ def capped_answer(answer: KeptReader, written: Format, wanted: Format, max_rows:
     whether it was cut. Raises SyntaxError when the answer does not parse."""
     if isinstance(written.oxigraph, ox.QueryResultsFormat):
         return _capped_results(answer, written.oxigraph, wanted, max_rows)
+    assert isinstance(written.oxigraph, ox.RdfFormat)
     return _capped_triples(answer, written.oxigraph, wanted, max_rows)
 
 

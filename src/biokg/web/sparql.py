@@ -24,6 +24,7 @@ from biokg.formats import (
     format_for_parameter,
     negotiate,
     quality_values,
+    requested_format,
 )
 from biokg.guard import check_query
 from biokg.service_description import describe_service
@@ -171,15 +172,15 @@ async def _run(
 
 
 def _choose_format(kind: ResultKind, parameters: Parameters, accept: str | None) -> Format:
-    """The format= parameter if given (a short name or a media type), else the Accept header's choice."""
+    """The format= (or output=) parameter if given (a short name or a media type), else the Accept header's choice."""
     candidates = candidates_for(kind)
-    requested = parameters.get("format", [])
-    if requested:
-        named = format_for_parameter(requested[0], kind)
+    requested = requested_format(parameters)
+    if requested is not None:
+        named = format_for_parameter(requested, kind)
         if named is not None:
             return named
         names = ", ".join(fmt.name for fmt in candidates)
-        raise HttpError(406, f"format={requested[0]} cannot write this answer; use one of: {names}")
+        raise HttpError(406, f"format={requested} cannot write this answer; use one of: {names}")
     chosen = negotiate(accept, candidates)
     if chosen is None:
         types = ", ".join(fmt.media_type for fmt in candidates)
@@ -233,6 +234,7 @@ def _openapi_path() -> dict[str, Any]:
         parameter("default-graph-uri", "A graph of the query's default graph (the union of all when none)", True),
         parameter("named-graph-uri", "A graph the query may name in GRAPH", True),
         parameter("format", f"The answer's format, over Accept: {', '.join(fmt.name for fmt in FORMATS)}"),
+        parameter("output", "Another name for format (Fuseki's)"),
     ]
     answers: dict[str, Any] = {fmt.media_type: {} for fmt in FORMATS}
     errors = {

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from biokg.canned import CannedAnswer
 from biokg.canned.answers import read_answer
 from biokg.errors import BiokgError
-from biokg.formats import HTML, ResultKind, candidates_for, negotiate
+from biokg.formats import HTML, ResultKind, candidates_for, negotiate, requested_format
 from biokg.web.context import ServerContext
 from biokg.web.errors import status_of
 from biokg.web.pages import page
@@ -43,9 +43,9 @@ TABLE_SOURCE = {ResultKind.SOLUTIONS: "json", ResultKind.GRAPH: "ntriples"}
 def wants_page(parameters: dict[str, list[str]], accept: str | None) -> bool:
     """Whether the request asks for the page: format=html, or no format= and HTML preferred to every results
     format (a browser's Accept; `*/*` alone still gets results)."""
-    requested = parameters.get("format", [])
-    if requested:
-        return requested[0].strip().lower() in (HTML.name, HTML.media_type)
+    requested = requested_format(parameters)
+    if requested is not None:
+        return requested.strip().lower() in (HTML.name, HTML.media_type)
     if not accept or "text/" not in accept.lower():  # HTML cannot win: cheaper than negotiating, per query
         return False
     return negotiate(accept, [*candidates_for(ResultKind.SOLUTIONS), HTML]) is HTML
