@@ -41,6 +41,7 @@ def test_a_worker_replaced_from_a_thread_that_ends_keeps_serving(pool: WorkerPoo
             pool.run(QueryJob(RUNAWAY, "csv", max_rows=10))
         except QueryTimeoutError as error:
             outcomes.append(error)
+        time.sleep(0.3)  # as a pool's thread would, outlive the replacement's start, which asks for the signal
 
     thread = threading.Thread(target=run_runaway)
     thread.start()
