@@ -369,7 +369,7 @@ def test_the_query_page_shows_an_error_with_its_status_and_keeps_the_query_escap
 def test_openapi_documents_the_endpoint_and_other_methods_get_405(client: TestClient) -> None:
     sparql = client.get("/openapi.json").json()["paths"]["/sparql"]
     names = [parameter["name"] for parameter in sparql["get"]["parameters"]]
-    assert names == ["query", "default-graph-uri", "named-graph-uri", "format"]
+    assert names == ["query", "default-graph-uri", "named-graph-uri", "format", "output"]
     bodies = {"application/x-www-form-urlencoded", "application/sparql-query"}
     assert set(sparql["post"]["requestBody"]["content"]) == bodies
     assert "text/csv" in sparql["get"]["responses"]["200"]["content"]
