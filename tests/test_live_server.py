@@ -307,6 +307,25 @@ def test_an_overlong_request_head_is_refused_before_its_end_arrives(
         assert health.status == 200
 
 
+def test_a_body_over_the_limit_gets_413_before_it_arrives_or_as_it_grows(
+    server: tuple[str, subprocess.Popen[bytes]],
+) -> None:
+    """A declared length over the limit (1,000,000 bytes by default) is refused before any of the body is sent; a
+    chunked body, whose length nobody declares, once it has grown past the limit."""
+    base, _ = server
+    host, port = urllib.parse.urlsplit(base).netloc.split(":")
+    head = b"POST /sparql HTTP/1.1\r\nHost: biokg\r\nContent-Type: application/sparql-query\r\n"
+    with socket.create_connection((host, int(port)), timeout=10) as declared:
+        declared.sendall(head + b"Content-Length: 2000000\r\n\r\n")
+        assert declared.recv(200).startswith(b"HTTP/1.1 413 Request Entity Too Large\r\n")
+    with socket.create_connection((host, int(port)), timeout=10) as chunked:
+        chunked.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"#" * 100_000
+        for _ in range(11):
+            chunked.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        assert chunked.recv(200).startswith(b"HTTP/1.1 413 Request Entity Too Large\r\n")
+
+
 def test_a_request_that_never_ends_gets_408_and_a_silent_connection_is_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
