@@ -326,6 +326,55 @@ def test_a_body_over_the_limit_gets_413_before_it_arrives_or_as_it_grows(
         assert chunked.recv(200).startswith(b"HTTP/1.1 413 Request Entity Too Large\r\n")
 
 
+def _long_values(rows: int) -> bytes:
+    """A POST of a query whose answer holds `rows` values of 20 KiB each."""
+    doubled = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(11))
+    query = f'SELECT ?v11 WHERE {{ ?s ?p ?o BIND("0123456789" AS ?v0) {doubled} }} LIMIT {rows}'
+    body = urllib.parse.urlencode({"query": query, "format": "csv"}).encode()
+    head = "POST /sparql HTTP/1.1\r\nHost: biokg\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    return f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+def _small_window(host: str, port: int, receive_buffer: int) -> socket.socket:
+    """A connection with a small receive buffer, so that most of a long answer waits in the server."""
+    connection = socket.socket()
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    connection.settimeout(10)
+    connection.connect((host, port))
+    return connection
+
+
+def test_a_client_that_takes_none_of_its_answer_is_dropped_and_a_slow_one_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer is handed to the connection whole: a client that never reads it would keep it in the server's
+    memory for good. One that reads slowly but steadily gets all of it."""
+    monkeypatch.setenv("BIOKG_SEND_STALL_SECONDS", "2")
+    with own_server(tmp_path / "serve.log", "--workers", "1") as (base, _):
+        host, port = urllib.parse.urlsplit(base).netloc.split(":")
+        with _small_window(host, int(port), 4096) as stalled:
+            stalled.sendall(_long_values(1200))  # about 24 MB
+            time.sleep(7)  # the answer is written, then the client takes none of it for longer than 2 s
+            taken = 0
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := stalled.recv(1 << 20):
+                    taken += len(chunk)
+        whole = len("v11\r\n") + 400 * (20_480 + 2)
+        with _small_window(host, int(port), 65_536) as slow:
+            slow.sendall(_long_values(400))  # about 8 MB, taken a little at a time for several seconds
+            answer = b""
+            while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < whole:
+                time.sleep(0.1)
+                chunk = slow.recv(1 << 20)
+                assert chunk, "the server closed the connection of a client that was taking its answer"
+                answer += chunk
+        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as health:
+            assert health.status == 200
+    assert 0 < taken < 12_000_000  # what the kernel's buffers held when the server let go
+    assert len(answer.split(b"\r\n\r\n", 1)[1]) == whole
+    assert "it took none of its answer for 2 s" in (tmp_path / "serve.log").read_text()
+
+
 def test_a_request_that_never_ends_gets_408_and_a_silent_connection_is_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

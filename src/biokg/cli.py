@@ -398,7 +398,7 @@ def serve(
             create_app(context),
             host=settings.host,
             port=settings.port,
-            http=http_protocol(settings.request_read_seconds),
+            http=http_protocol(settings.request_read_seconds, settings.send_stall_seconds),
             access_log=False,
             log_level="warning",
             timeout_graceful_shutdown=2,

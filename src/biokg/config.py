@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     request_read_seconds: float = 20.0
     """Seconds a client has to send a request's line and headers, and as many again for its body; then 408
     (BIOKG_REQUEST_READ_SECONDS)."""
+    send_stall_seconds: float = 60.0
+    """Seconds a client may take none of an answer it is being sent before its connection is closed, freeing the
+    answer (BIOKG_SEND_STALL_SECONDS), as nginx's send_timeout."""
     max_nesting: int = 200
     """Deepest nesting of groups a query may have (BIOKG_MAX_NESTING); Oxigraph's parser crashes near 5,000."""
     query_workers: int = 0
