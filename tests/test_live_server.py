@@ -375,6 +375,33 @@ def test_a_client_that_takes_none_of_its_answer_is_dropped_and_a_slow_one_is_not
     assert "it took none of its answer for 2 s" in (tmp_path / "serve.log").read_text()
 
 
+def test_answers_waiting_for_their_clients_stay_within_the_servers_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many clients that read slowly would each keep a large answer in the server's memory: past the budget, a
+    query gets 503 and Retry-After; once the answer is taken (or its client dropped), the budget is free again."""
+    monkeypatch.setenv("BIOKG_SEND_BUDGET_MIB", "30")
+    monkeypatch.setenv("BIOKG_SEND_STALL_SECONDS", "4")
+    log = tmp_path / "serve.log"
+    with own_server(log, "--workers", "1") as (base, _):
+        host, port = urllib.parse.urlsplit(base).netloc.split(":")
+        request = _long_values(1200).split(b"\r\n\r\n", 1)[1]  # the form: an answer of about 24 MB
+        with _small_window(host, int(port), 4096) as stalled:
+            stalled.sendall(_long_values(1200))
+            time.sleep(1.5)  # its answer is being sent, and waits for it
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(urllib.request.Request(f"{base}/sparql", data=request), timeout=30)
+            deadline = time.monotonic() + 20
+            while "took none of its answer" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+        with urllib.request.urlopen(urllib.request.Request(f"{base}/sparql", data=request), timeout=30) as taken:
+            answer = taken.read()
+    with refused.value as busy:
+        assert (busy.code, busy.headers["Retry-After"]) == (503, "5")
+        assert busy.read() == (b"answers being sent to their clients fill this server's budget (30 MiB); try again\n")
+    assert len(answer) == len("v11\r\n") + 1200 * (20_480 + 2)
+
+
 def test_a_request_that_never_ends_gets_408_and_a_silent_connection_is_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

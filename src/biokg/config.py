@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     send_stall_seconds: float = 60.0
     """Seconds a client may take none of an answer it is being sent before its connection is closed, freeing the
     answer (BIOKG_SEND_STALL_SECONDS), as nginx's send_timeout."""
+    send_budget_mib: int = 0
+    """MiB of large answers (1 MiB or more) the server holds while their clients take them; a query whose answer
+    would pass it gets 503 (BIOKG_SEND_BUDGET_MIB). 0 means a quarter of the machine's (or container's) memory."""
     max_nesting: int = 200
     """Deepest nesting of groups a query may have (BIOKG_MAX_NESTING); Oxigraph's parser crashes near 5,000."""
     query_workers: int = 0

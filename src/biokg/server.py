@@ -21,6 +21,7 @@ from biokg.sources import load_sources
 from biokg.store import EmbeddedStore, RemoteStore, Store, open_store
 from biokg.validation import validate_quads
 from biokg.web.context import ServerContext
+from biokg.web.sending import SendBudget
 from biokg.workers import WorkerPool
 
 _GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
@@ -72,7 +73,10 @@ def _context(
         engine.close()
         raise
     dumps = DumpCache(store.quads)
-    return ServerContext(settings, engine, policy, store.name, sizes, catalogue, dumps, fixed_data=fixed_data)
+    sending = SendBudget(settings.send_budget_mib * 2**20 or _machine_memory() // 4)
+    return ServerContext(
+        settings, engine, policy, store.name, sizes, catalogue, dumps, fixed_data=fixed_data, sending=sending
+    )
 
 
 def memory_copy(store: EmbeddedStore) -> ox.Store:

@@ -45,7 +45,7 @@ class QueryMemoryError(BiokgError):
 
 
 class EngineBusyError(BiokgError):
-    """Every worker stayed busy for the whole time limit."""
+    """Every worker stayed busy for the whole time limit, or answers being sent fill the server's budget."""
 
 
 class QueryEvaluationError(BiokgError):

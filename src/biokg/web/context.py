@@ -13,6 +13,7 @@ from biokg.config import Settings
 from biokg.engine import QueryEngine
 from biokg.guard import QueryPolicy
 from biokg.linked.dumps import DumpCache
+from biokg.web.sending import SendBudget
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class ServerContext:
     fixed_data: bool = False
     """Whether the data stays as loaded for the server's life (the embedded store's copy in memory, unlike a
     remote store), so that an answer is as new as `loaded_at`."""
+    sending: SendBudget = field(default_factory=lambda: SendBudget(2**62))
+    """The budget of bytes of large answers being sent to their clients (none by default)."""
 
     @property
     def triples(self) -> int:

@@ -94,6 +94,7 @@ async def _answer(request: Request, context: ServerContext, parameters: Paramete
         if not_modified(request, None, context.loaded_at):
             return Response(status_code=304, headers=headers)
     gzip = _takes_gzip(request.headers.get("accept-encoding"))
+    context.sending.check()
     outcome = await _run(request, context, parameters, query, form, fmt.name, context.settings.max_rows, gzip)
     if outcome is None:  # the client went away: its query was stopped, and nobody reads an answer
         return Response(status_code=CLIENT_CLOSED_REQUEST)
@@ -101,7 +102,7 @@ async def _answer(request: Request, context: ServerContext, parameters: Paramete
         headers["Content-Encoding"] = "gzip"
     if outcome.truncated:
         headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
-    return Response(outcome.body, media_type=fmt.content_type, headers=headers)
+    return context.sending.response(outcome.body, fmt.content_type, headers)
 
 
 async def _page(request: Request, context: ServerContext, parameters: Parameters) -> Response:
