@@ -234,6 +234,33 @@ def test_fusekis_output_parameter_names_the_format_too(client: TestClient) -> No
     assert page.headers["content-type"] == "text/html; charset=utf-8"
 
 
+def test_a_client_can_shorten_the_time_limit_with_timeout(sources: Sources) -> None:
+    """timeout= as Fuseki and GraphDB take it (seconds), or with a unit; it never lengthens the server's limit."""
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with make_client(Settings(query_workers=1, query_time_limit=20), "embedded", None, sources) as limited:
+        started = time.monotonic()
+        stopped = [limited.get("/sparql", params={"query": runaway, "timeout": given}) for given in ("0.5", "500ms")]
+        waited = time.monotonic() - started
+        generous = limited.get("/sparql", params={"query": PEOPLE, "timeout": "3600s"})
+        limited.app.state.context.engine.close()  # type: ignore[attr-defined]
+    for answer in stopped:
+        assert (answer.status_code, answer.text) == (
+            503,
+            "the query ran past the time limit of 0.5 s and was stopped\n",
+        )
+    assert waited < 10
+    assert bindings(generous.json(), "person") == PEOPLE_ROWS
+
+
+@pytest.mark.parametrize("given", ["soon", "0", "-1", "5m", ""])
+def test_a_timeout_that_is_not_a_time_gets_400(client: TestClient, given: str) -> None:
+    response = client.get("/sparql", params={"query": PEOPLE, "timeout": given})
+    assert (response.status_code, response.text) == (
+        400,
+        f"timeout={given} is not a time: give seconds above 0, such as 10, 2.5, 10s or 500ms\n",
+    )
+
+
 def test_an_accept_header_nothing_fits_gets_406(client: TestClient) -> None:
     response = client.get("/sparql", params={"query": PEOPLE}, headers={"Accept": "image/png"})
     assert response.status_code == 406
@@ -369,7 +396,7 @@ def test_the_query_page_shows_an_error_with_its_status_and_keeps_the_query_escap
 def test_openapi_documents_the_endpoint_and_other_methods_get_405(client: TestClient) -> None:
     sparql = client.get("/openapi.json").json()["paths"]["/sparql"]
     names = [parameter["name"] for parameter in sparql["get"]["parameters"]]
-    assert names == ["query", "default-graph-uri", "named-graph-uri", "format", "output"]
+    assert names == ["query", "default-graph-uri", "named-graph-uri", "format", "output", "timeout"]
     bodies = {"application/x-www-form-urlencoded", "application/sparql-query"}
     assert set(sparql["post"]["requestBody"]["content"]) == bodies
     assert "text/csv" in sparql["get"]["responses"]["200"]["content"]

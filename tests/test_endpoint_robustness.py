@@ -82,12 +82,15 @@ def test_a_hung_remote_store_gets_504_and_a_missing_one_502() -> None:
         threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True).start()
         store = RemoteStore(RemoteConfig(query_url=f"http://127.0.0.1:{port}/sparql", timeout=1))
         context = ServerContext(Settings(), RemoteEngine(store), QueryPolicy(), store.name, ())
-        with TestClient(create_app(context)) as hung:
+        with TestClient(create_app(context)) as hung:  # a client's timeout= may shorten the store's
             response = hung.get("/sparql", params={"query": "ASK {}"})
+            shortened = hung.get("/sparql", params={"query": "ASK {}", "timeout": "200ms"})
         for connection in accepted:
             connection.close()
     assert response.status_code == 504
     assert response.text == f"SPARQL store at http://127.0.0.1:{port}/sparql did not answer within 1 s\n"
+    assert shortened.status_code == 504
+    assert shortened.text == f"SPARQL store at http://127.0.0.1:{port}/sparql did not answer within 0.2 s\n"
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]

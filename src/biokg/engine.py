@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
 
 from biokg.canned import FetchJson
+from biokg.errors import StoreTimeoutError
 from biokg.formats import format_named
 from biokg.store.remote import RemoteStore
 from biokg.threads import in_thread
@@ -40,7 +42,14 @@ class RemoteEngine:
         return finished(QueryOutcome(body, truncated), job)
 
     async def answer(self, job: QueryJob) -> QueryOutcome:
-        return await in_thread(self.run, job)
+        """`run` in a thread; past the job's own time limit, if it has one, the answer is no longer waited for."""
+        if job.time_limit is None:
+            return await in_thread(self.run, job)
+        try:
+            async with asyncio.timeout(job.time_limit):
+                return await in_thread(self.run, job)
+        except TimeoutError:
+            raise StoreTimeoutError(f"{self.store.name} did not answer within {job.time_limit:g} s") from None
 
     def close(self) -> None:
         """Nothing to release: every call opens its own connection."""

@@ -69,6 +69,8 @@ class QueryJob:
     """The largest written answer; a larger one is refused, not cut (None: any size)."""
     gzip: bool = False
     """Whether the client takes the answer gzipped."""
+    time_limit: float | None = None
+    """Seconds the query may run when the client asks for less than the engine's limit (its timeout=)."""
 
 
 @dataclass(frozen=True)
@@ -221,37 +223,39 @@ class WorkerPool:
 
     def run(self, job: QueryJob) -> QueryOutcome:
         """Run a job in a free worker, blocking this thread; stop it (and the query) at the time limit."""
+        limit = self._limit(job)
         claim = self._checkout.request()
         try:
-            worker = claim.result(timeout=self._time_limit)
+            worker = claim.result(timeout=limit)
         except concurrent.futures.TimeoutError:
             self._checkout.withdraw(claim)
-            raise self._busy() from None
+            raise self._busy(limit) from None
         if not self._send(worker, job):
-            return self._settle(worker, answered=True)
-        return self._settle(worker, worker.connection.poll(self._time_limit))
+            return self._settle(worker, True, limit)
+        return self._settle(worker, worker.connection.poll(limit), limit)
 
     async def answer(self, job: QueryJob) -> QueryOutcome:
         """`run` for the event loop, which waits on the worker's pipe itself instead of in a thread (a thread
         hop cost 0.1 ms of every request)."""
+        limit = self._limit(job)
         claim = self._checkout.request()
-        worker = claim.result() if claim.done() else await self._wait_for(claim)
+        worker = claim.result() if claim.done() else await self._wait_for(claim, limit)
         if not self._send(worker, job):
-            return self._settle(worker, answered=True)
+            return self._settle(worker, True, limit)
         try:
-            answered = await _readable(worker.connection, self._time_limit)
+            answered = await _readable(worker.connection, limit)
         except asyncio.CancelledError:  # the request was dropped: the query must not run on for nobody
             self._replace(worker)
             raise
-        return self._settle(worker, answered)
+        return self._settle(worker, answered, limit)
 
-    async def _wait_for(self, claim: concurrent.futures.Future[_Worker]) -> _Worker:
+    async def _wait_for(self, claim: concurrent.futures.Future[_Worker], limit: float) -> _Worker:
         """The worker a claim gets once one is free (an idle one was handed over at once, without this)."""
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(claim), self._time_limit)
+            return await asyncio.wait_for(asyncio.wrap_future(claim), limit)
         except TimeoutError:
             self._checkout.withdraw(claim)
-            raise self._busy() from None
+            raise self._busy(limit) from None
         except asyncio.CancelledError:
             self._checkout.withdraw(claim)
             raise
@@ -263,8 +267,13 @@ class WorkerPool:
             self._stop(worker)
         self._forker.shutdown(wait=False)
 
-    def _busy(self) -> EngineBusyError:
-        return EngineBusyError(f"every query worker stayed busy for {self._time_limit:g} s; try again")
+    def _limit(self, job: QueryJob) -> float:
+        """The seconds a job may take: the pool's time limit, or less if its client asked for less."""
+        return min(job.time_limit, self._time_limit) if job.time_limit else self._time_limit
+
+    @staticmethod
+    def _busy(limit: float) -> EngineBusyError:
+        return EngineBusyError(f"every query worker stayed busy for {limit:g} s; try again")
 
     @staticmethod
     def _send(worker: _Worker, job: QueryJob) -> bool:
@@ -275,11 +284,11 @@ class WorkerPool:
             return False
         return True
 
-    def _settle(self, worker: _Worker, answered: bool) -> QueryOutcome:
+    def _settle(self, worker: _Worker, answered: bool, limit: float) -> QueryOutcome:
         """The worker's answer once it has come, or the error when the time limit passed or the worker died."""
         if not answered:
             self._replace(worker)
-            raise QueryTimeoutError(f"the query ran past the time limit of {self._time_limit:g} s and was stopped")
+            raise QueryTimeoutError(f"the query ran past the time limit of {limit:g} s and was stopped")
         try:
             status, payload = worker.connection.recv()
         except (EOFError, OSError):

@@ -7,6 +7,7 @@ the serving process's time per cheap query. `OPENAPI_PATH` documents it in the a
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import urllib.parse
 from typing import Any
@@ -38,6 +39,7 @@ from biokg.workers import QueryJob, QueryOutcome
 TRUNCATED_HEADER = "Biokg-Result-Truncated"
 CLIENT_CLOSED_REQUEST = 499  # the status nginx logs for a request whose client left before the answer
 Parameters = dict[str, list[str]]
+_TIMEOUT = re.compile(r"\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*(s|ms)?\s*")
 LOGGED_QUERY_CHARS = 2_000
 """How much of a query its access log line holds: enough to find a slow or refused one, not a 100 KB line."""
 
@@ -162,6 +164,7 @@ async def _run(
         default_graphs=tuple(parameters.get("default-graph-uri", [])),
         named_graphs=tuple(parameters.get("named-graph-uri", [])),
         gzip=gzip,
+        time_limit=_requested_time_limit(parameters),
     )
     request.state.form = form
     started = time.perf_counter()
@@ -170,6 +173,19 @@ async def _run(
         request.state.query_ms = round((time.perf_counter() - started) * 1000, 2)
         request.state.truncated = outcome.truncated
     return outcome
+
+
+def _requested_time_limit(parameters: Parameters) -> float | None:
+    """The seconds a client's timeout= gives its query (Fuseki's and GraphDB's parameter): a number of seconds,
+    or with the unit s or ms; it can only shorten the server's limit."""
+    given = parameters.get("timeout", [])
+    if not given:
+        return None
+    match = _TIMEOUT.fullmatch(given[0])
+    seconds = float(match[1]) / (1000 if match[2] == "ms" else 1) if match else 0.0
+    if seconds <= 0:
+        raise HttpError(400, f"timeout={given[0]} is not a time: give seconds above 0, such as 10, 2.5, 10s or 500ms")
+    return seconds
 
 
 def _choose_format(kind: ResultKind, parameters: Parameters, accept: str | None) -> Format:
@@ -236,6 +252,7 @@ def _openapi_path() -> dict[str, Any]:
         parameter("named-graph-uri", "A graph the query may name in GRAPH", True),
         parameter("format", f"The answer's format, over Accept: {', '.join(fmt.name for fmt in FORMATS)}"),
         parameter("output", "Another name for format (Fuseki's)"),
+        parameter("timeout", "Seconds the query may run, below the server's limit: 10, 2.5, 10s or 500ms"),
     ]
     answers: dict[str, Any] = {fmt.media_type: {} for fmt in FORMATS}
     errors = {
