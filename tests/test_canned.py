@@ -540,6 +540,29 @@ def test_a_query_page_shows_the_first_thousand_rows_and_links_the_whole_answer(t
     assert len(whole["results"]["bindings"]) == context.triples
 
 
+def test_canned_answers_keep_to_the_answer_limit_and_pages_to_a_smaller_one(tmp_path: Path) -> None:
+    """The byte limit of /sparql holds for canned queries too; a page, rendered in the event loop, reads less."""
+    long_values = 'BIND("0123456789" AS ?v0) ' + " ".join(
+        f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(9)
+    )
+    for name, rows in (("long", 1000), ("longer", 1300)):  # values of 5 KiB: about 5.2 and 6.8 MB
+        query = f"SELECT ?s ?v9 WHERE {{ ?s ?p ?o {long_values} }} LIMIT {rows}"
+        (tmp_path / f"{name}.rq").write_text(f"#+ summary: Long values\n{query}\n")
+    context = prepare(Settings(query_workers=1, queries=tmp_path, max_answer_bytes=6_000_000))
+    with TestClient(create_app(context)) as client:
+        page = client.get("/queries/long")
+        answered = client.get("/api/queries/long", params={"format": "json"})
+        refused = client.get("/api/queries/longer", params={"format": "json"})
+    context.engine.close()
+    assert page.status_code == 503
+    assert "the answer is larger than a page shows (5,000,000 bytes); choose a download format" in page.text
+    assert len(answered.json()["results"]["bindings"]) == 1000
+    assert (refused.status_code, refused.text) == (
+        503,
+        "the answer is larger than this endpoint sends (6,000,000 bytes); ask for fewer or shorter values\n",
+    )
+
+
 # A folder written in grlc's conventions
 
 

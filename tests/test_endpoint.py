@@ -372,6 +372,19 @@ def test_a_browser_gets_answers_as_tables(client: TestClient) -> None:
     assert "<p>Answer: <strong>yes</strong></p>" in asked
 
 
+def test_the_query_page_reads_at_most_five_megabytes_and_points_to_the_downloads(client: TestClient) -> None:
+    """A page is rendered in the event loop: 40 MB of values held every other request for a third of a second."""
+    long_values = 'BIND("0123456789" AS ?v0) ' + " ".join(
+        f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(10)
+    )
+    query = f"SELECT ?s ?v10 WHERE {{ ?s ?p ?o {long_values} }} LIMIT 600"  # about 6 MB
+    page = client.get("/sparql", params={"query": query, "format": "html"})
+    as_json = client.get("/sparql", params={"query": query, "format": "json"})
+    assert (page.status_code, page.headers["content-type"]) == (503, "text/html; charset=utf-8")
+    assert "the answer is larger than a page shows (5,000,000 bytes); choose a download format" in page.text
+    assert len(as_json.json()["results"]["bindings"]) == 600
+
+
 def test_the_query_page_shows_the_first_thousand_rows_and_links_the_whole_answer(client: TestClient) -> None:
     every_triple = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
     page = client.get("/sparql", params={"query": every_triple, "format": "html"}).text

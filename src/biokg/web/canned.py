@@ -10,14 +10,14 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from biokg.canned import PAGE, BoundQuery, CannedAnswer, CannedQuery, Kind, Parameter, describe_parameters
 from biokg.canned.answers import read_answer
 from biokg.canned.parameters import XSD
-from biokg.errors import BiokgError
+from biokg.errors import AnswerTooLargeError, BiokgError
 from biokg.formats import Format, ResultKind, candidates_for, format_for_parameter, negotiate
 from biokg.web.context import ContextDep, ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
-from biokg.web.errors import HttpError
+from biokg.web.errors import HttpError, status_of
 from biokg.web.pages import page
 from biokg.web.sparql import CLIENT_CLOSED_REQUEST, TRUNCATED_HEADER, parse_form
-from biokg.web.sparql_page import PAGE_ROWS
+from biokg.web.sparql_page import PAGE_ROWS, page_bytes, too_large_for_a_page
 from biokg.workers import QueryJob
 
 FORMAT = "format"
@@ -79,13 +79,17 @@ def queries_page(request: Request, context: ContextDep) -> Response:
 async def query_page(name: str, request: Request, context: ContextDep) -> Response:
     query = context.catalogue.get(name)
     given = _given(request)
-    answer, error, next_page = None, None, None
+    answer, next_page = None, None
+    failure: BiokgError | None = None
     has_values = any(given.values()) or not any(p.required and p.name not in query.defaults for p in query.parameters)
     if has_values:
         try:
-            answered = await _run(request, context, query, given, min(PAGE_ROWS, context.settings.max_rows))
-        except BiokgError as failure:
-            error = str(failure)
+            rows = min(PAGE_ROWS, context.settings.max_rows)
+            answered = await _run(request, context, query, given, rows, page_bytes(context))
+        except AnswerTooLargeError:
+            failure = too_large_for_a_page(context)
+        except BiokgError as refused:
+            failure = refused
         else:
             if answered is None:
                 return Response(status_code=CLIENT_CLOSED_REQUEST)
@@ -93,8 +97,9 @@ async def query_page(name: str, request: Request, context: ContextDep) -> Respon
             next_page = _next_page_url(request, bound, answer)
     choices = context.catalogue.choices(query)
     query_string = urllib.parse.urlencode([(k, v) for k, values in given.items() for v in values if k != PAGE])
-    values = {"query": query, "given": given, "choices": choices, "answer": answer, "error": error}
-    status = 400 if error and answer is None and has_values else 200
+    message = str(failure) if failure else None
+    values = {"query": query, "given": given, "choices": choices, "answer": answer, "error": message}
+    status = status_of(failure) if failure else 200  # 400 for a bad value, 503 for a query stopped at a limit
     return page(request, "query.html", status, next_page=next_page, query_string=query_string, **values)
 
 
@@ -128,7 +133,8 @@ def _endpoint(query: CannedQuery) -> Any:
         context = server_context(request)
         given = _given(request)
         fmt = _choose_format(given.pop(FORMAT, []), request.headers.get("accept"))
-        answered = await _run(request, context, query, given, context.settings.max_rows)
+        limits = (context.settings.max_rows, context.settings.max_answer_bytes)
+        answered = await _run(request, context, query, given, *limits)
         if answered is None:
             return Response(status_code=CLIENT_CLOSED_REQUEST)
         bound, answer = answered
@@ -145,12 +151,17 @@ def _endpoint(query: CannedQuery) -> Any:
 
 
 async def _run(
-    request: Request, context: ServerContext, query: CannedQuery, given: dict[str, list[str]], max_rows: int
+    request: Request,
+    context: ServerContext,
+    query: CannedQuery,
+    given: dict[str, list[str]],
+    max_rows: int,
+    max_bytes: int,
 ) -> tuple[BoundQuery, CannedAnswer] | None:
-    """Bind and run a canned query in a query worker, reading a page or at most `max_rows` rows; None when the
-    client left first (its query was stopped)."""
+    """Bind and run a canned query in a query worker, reading a page or at most `max_rows` rows and `max_bytes`
+    bytes; None when the client left first (its query was stopped)."""
     bound, limit = context.catalogue.bind(query, given, max_rows)
-    job = QueryJob(bound.text, "json", max_rows=limit + 1)  # one row more says whether there is more
+    job = QueryJob(bound.text, "json", max_rows=limit + 1, max_bytes=max_bytes)  # a row more says if there are more
     outcome = await unless_disconnected(request, context.engine.answer(job))
     return None if outcome is None else (bound, read_answer(outcome.body, limit))
 

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from biokg.errors import BiokgError
+from biokg.errors import AnswerTooLargeError, BiokgError
 from biokg.formats import (
     FORMATS,
     Format,
@@ -33,7 +33,15 @@ from biokg.web.context import ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
 from biokg.web.errors import HttpError
 from biokg.web.representation import http_date, not_modified
-from biokg.web.sparql_page import PAGE_ROWS, TABLE_SOURCE, query_page, read_table, wants_page
+from biokg.web.sparql_page import (
+    PAGE_ROWS,
+    TABLE_SOURCE,
+    page_bytes,
+    query_page,
+    read_table,
+    too_large_for_a_page,
+    wants_page,
+)
 from biokg.workers import QueryJob, QueryOutcome
 
 TRUNCATED_HEADER = "Biokg-Result-Truncated"
@@ -97,7 +105,8 @@ async def _answer(request: Request, context: ServerContext, parameters: Paramete
             return Response(status_code=304, headers=headers)
     gzip = _takes_gzip(request.headers.get("accept-encoding"))
     context.sending.check()
-    outcome = await _run(request, context, parameters, query, form, fmt.name, context.settings.max_rows, gzip)
+    limits = (context.settings.max_rows, context.settings.max_answer_bytes)
+    outcome = await _run(request, context, parameters, query, form, fmt.name, *limits, gzip)
     if outcome is None:  # the client went away: its query was stopped, and nobody reads an answer
         return Response(status_code=CLIENT_CLOSED_REQUEST)
     if outcome.gzipped:
@@ -115,7 +124,10 @@ async def _page(request: Request, context: ServerContext, parameters: Parameters
     try:
         query, form = _checked_query(request, context, parameters)
         rows = min(PAGE_ROWS, context.settings.max_rows)
-        outcome = await _run(request, context, parameters, query, form, TABLE_SOURCE[_kind(form)], rows)
+        source = TABLE_SOURCE[_kind(form)]
+        outcome = await _run(request, context, parameters, query, form, source, rows, page_bytes(context))
+    except AnswerTooLargeError:
+        return query_page(request, context, queries[0], error=too_large_for_a_page(context))
     except BiokgError as error:
         return query_page(request, context, queries[0], error=error)
     if outcome is None:
@@ -152,15 +164,16 @@ async def _run(
     form: str,
     format_name: str,
     max_rows: int,
+    max_bytes: int,
     gzip: bool = False,
 ) -> QueryOutcome | None:
-    """The engine's answer written in a format, at most `max_rows` rows, or None when the client left first (its
-    query was stopped)."""
+    """The engine's answer written in a format, at most `max_rows` rows and `max_bytes` bytes, or None when the
+    client left first (its query was stopped)."""
     job = QueryJob(
         query=query,
         format_name=format_name,
         max_rows=max_rows,
-        max_bytes=context.settings.max_answer_bytes,
+        max_bytes=max_bytes,
         default_graphs=tuple(parameters.get("default-graph-uri", [])),
         named_graphs=tuple(parameters.get("named-graph-uri", [])),
         gzip=gzip,
