@@ -541,7 +541,8 @@ def test_a_query_page_shows_the_first_thousand_rows_and_links_the_whole_answer(t
 
 
 def test_canned_answers_keep_to_the_answer_limit_and_pages_to_a_smaller_one(tmp_path: Path) -> None:
-    """The byte limit of /sparql holds for canned queries too; a page, rendered in the event loop, reads less."""
+    """The byte limit and send budget of /sparql hold for canned queries too; a page (rendered in the event loop)
+    reads less."""
     long_values = 'BIND("0123456789" AS ?v0) ' + " ".join(
         f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(9)
     )
@@ -561,6 +562,12 @@ def test_canned_answers_keep_to_the_answer_limit_and_pages_to_a_smaller_one(tmp_
         503,
         "the answer is larger than this endpoint sends (6,000,000 bytes); ask for fewer or shorter values\n",
     )
+    tight = prepare(Settings(query_workers=1, queries=tmp_path, send_budget_mib=4))
+    with TestClient(create_app(tight)) as client:
+        over_budget = client.get("/api/queries/long", params={"format": "json"})
+    tight.engine.close()
+    assert (over_budget.status_code, over_budget.headers["Retry-After"]) == (503, "5")
+    assert over_budget.text == "answers being sent to their clients fill this server's budget (4 MiB); try again\n"
 
 
 # A folder written in grlc's conventions

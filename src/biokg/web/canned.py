@@ -144,7 +144,7 @@ def _endpoint(query: CannedQuery) -> Any:
             headers["Link"] = f'<{next_page}>; rel="next"'
         elif answer.more:
             headers[TRUNCATED_HEADER] = f"the answer was cut at {context.settings.max_rows} rows"
-        return Response(answer.write(fmt), media_type=fmt.content_type, headers=headers)
+        return context.sending.response(answer.write(fmt), fmt.content_type, headers)
 
     run_canned.__name__ = "canned_" + query.name.replace("-", "_")
     return run_canned
