@@ -16,6 +16,9 @@ from rdflib.compare import isomorphic
 
 from biokg.config import Settings
 from biokg.dataset import ensure_loaded
+from biokg.formats import FORMATS
+from biokg.linked.description import describe
+from biokg.linked.dumps import dump_name, make_dump
 from biokg.sources import load_sources
 from biokg.store import open_store
 
@@ -241,3 +244,29 @@ def test_dumps_hold_the_whole_dataset_and_match_biokg_export(client: TestClient,
 def test_the_jsonld_context_is_served_at_a_stable_url(client: TestClient) -> None:
     context = client.get("/context.jsonld").json()["@context"]
     assert context["organization"] == ID + "organization/"
+
+
+@pytest.mark.parametrize(("pointing", "more"), [(100, False), (101, True)])
+def test_a_description_holds_the_first_hundred_statements_pointing_at_a_resource(pointing: int, more: bool) -> None:
+    store = ox.Store()
+    target, graph = ox.NamedNode("urn:test:target"), ox.NamedNode(BASE + "graph/test")
+    store.add(ox.Quad(target, ox.NamedNode("urn:test:name"), ox.Literal("target"), graph))
+    store.extend(
+        ox.Quad(ox.NamedNode(f"urn:test:s{number:03}"), ox.NamedNode("urn:test:refers"), target, graph)
+        for number in range(pointing)
+    )
+
+    def fetch(text: str, _rows: int) -> bytes:
+        return store.query(text).serialize(format=ox.QueryResultsFormat.JSON) or b""  # type: ignore[union-attr]
+
+    description = describe(target, fetch)
+    assert [quad.subject.value for quad in description.incoming] == [f"urn:test:s{n:03}" for n in range(100)]
+    assert description.more_incoming is more
+
+
+@pytest.mark.parametrize("name", ["biokg.ttl.gz", "biokg.nt.gz", "biokg.trig.gz"])
+def test_a_dump_is_the_same_bytes_in_whatever_order_the_store_gives_its_statements(name: str) -> None:
+    sources = load_sources()
+    quads = sorted({*sources.ontology, *sources.shapes, *sources.data}, key=str)
+    fmt = next(fmt for fmt in FORMATS if dump_name(fmt) == name)
+    assert make_dump(quads, fmt) == make_dump(list(reversed(quads)), fmt)
