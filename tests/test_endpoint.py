@@ -261,6 +261,27 @@ def test_a_timeout_that_is_not_a_time_gets_400(client: TestClient, given: str) -
     )
 
 
+@pytest.mark.parametrize(
+    ("accept", "content_type"),
+    [
+        ("text/*;q=0.8, text/csv;q=0.1", "text/tab-separated-values; charset=utf-8"),  # the most specific range rules
+        ("application/sparql-results+xml;q=0.5, */*;q=0.4", "application/sparql-results+xml"),
+    ],
+)
+def test_the_most_specific_media_range_gives_each_format_its_quality(
+    client: TestClient, accept: str, content_type: str
+) -> None:
+    response = client.get("/sparql", params={"query": PEOPLE}, headers={"Accept": accept})
+    assert (response.status_code, response.headers["content-type"]) == (200, content_type)
+
+
+def test_a_format_accepted_with_quality_zero_is_refused(client: TestClient) -> None:
+    response = client.get(
+        "/sparql", params={"query": PEOPLE}, headers={"Accept": "application/sparql-results+json;q=0"}
+    )
+    assert response.status_code == 406
+
+
 def test_an_accept_header_nothing_fits_gets_406(client: TestClient) -> None:
     response = client.get("/sparql", params={"query": PEOPLE}, headers={"Accept": "image/png"})
     assert response.status_code == 406
@@ -302,8 +323,9 @@ def test_a_wrong_media_type_gets_415(client: TestClient) -> None:
         {"data": {"update": "DROP ALL"}},
         {"content": "DROP ALL", "headers": {"Content-Type": "application/sparql-update"}},
         {"data": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+        {"data": {"query": "PREFIX ex: <urn:ex:> WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"}},
     ],
-    ids=["update-parameter", "update-media-type", "update-as-query"],
+    ids=["update-parameter", "update-media-type", "update-as-query", "update-with-graph-as-query"],
 )
 def test_updates_are_refused(client: TestClient, request_kwargs: dict[str, object]) -> None:
     response = client.post("/sparql", **request_kwargs)  # type: ignore[arg-type]
