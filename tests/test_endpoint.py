@@ -341,6 +341,18 @@ def test_default_and_named_graph_uris_set_the_dataset(client: TestClient) -> Non
     graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     response = client.post("/sparql", data={"query": graphs, "named-graph-uri": PLACES})
     assert bindings(response.json(), "g") == [PLACES]
+    in_the_url = client.post("/sparql", params={"default-graph-uri": PLACES}, data={"query": count})
+    assert bindings(in_the_url.json(), "n") == ["53"]  # a form POST may name its dataset in the URL too
+
+
+def test_a_query_over_the_length_limit_is_refused_before_it_is_parsed(sources: Sources) -> None:
+    with make_client(Settings(query_workers=1), "embedded", None, sources) as roomy:
+        response = roomy.post("/sparql", data={"query": "ASK {} #" + "x" * 100_000})
+        roomy.app.state.context.engine.close()  # type: ignore[attr-defined]
+    assert (response.status_code, response.text) == (
+        400,
+        "the query is 100008 characters long; this endpoint takes at most 100000\n",
+    )
 
 
 def test_service_description_without_a_query(client: TestClient) -> None:

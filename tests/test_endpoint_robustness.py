@@ -73,6 +73,30 @@ def test_from_a_file_iri_is_refused(client: TestClient) -> None:
     assert response.text == "FROM names graphs of this store; file: IRIs are refused\n"
 
 
+def test_a_partial_answer_from_a_remote_store_gets_502_not_a_cut_200() -> None:
+    """Virtuoso answers 206 with the rows it had at its time or row limit; a client must never take that whole."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def answer_in_part() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65_536)
+                body = b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}'
+                head = "HTTP/1.1 206 Partial Content\r\nContent-Type: application/sparql-results+json\r\n"
+                connection.sendall(f"{head}Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+
+        threading.Thread(target=answer_in_part, daemon=True).start()
+        store = RemoteStore(RemoteConfig(query_url=f"http://127.0.0.1:{port}/sparql", timeout=5))
+        context = ServerContext(Settings(), RemoteEngine(store), QueryPolicy(), store.name, ())
+        with TestClient(create_app(context)) as partial:
+            response = partial.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})
+    assert response.status_code == 502
+    assert response.text.startswith(f"SPARQL store at http://127.0.0.1:{port}/sparql answered with a partial result")
+
+
 def test_a_hung_remote_store_gets_504_and_a_missing_one_502() -> None:
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))

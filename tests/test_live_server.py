@@ -416,7 +416,11 @@ def test_a_request_that_never_ends_gets_408_and_a_silent_connection_is_closed(
             socket.create_connection((host, int(port)), timeout=10) as slow_head,
             socket.create_connection((host, int(port)), timeout=10) as slow_body,
             socket.create_connection((host, int(port)), timeout=10) as leaving,
+            socket.create_connection((host, int(port)), timeout=10) as kept_alive,
         ):
+            kept_alive.sendall(b"GET /healthz HTTP/1.1\r\nHost: biokg\r\n\r\n")
+            assert kept_alive.recv(1000).startswith(b"HTTP/1.1 200 OK\r\n")
+            kept_alive.sendall(b"GET /healthz HTTP/1.1\r\n")  # its next request's head never ends
             slow_head.sendall(b"GET /healthz HTTP/1.1\r\nHost: biokg\r\n")  # the head's end never comes
             slow_body.sendall(post + b"ASK {")  # nor the body's
             leaving.sendall(post + b"ASK {")
@@ -426,6 +430,7 @@ def test_a_request_that_never_ends_gets_408_and_a_silent_connection_is_closed(
             assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
             assert answer.endswith(b"\r\n\r\nthe request body did not arrive within 1 s\n")
             assert silent.recv(200) == b""
+            assert kept_alive.recv(200).startswith(b"HTTP/1.1 408 Request Timeout\r\n")
         request = urllib.request.Request(f"{base}/sparql", data=f"query={ENDLESS}".encode(), method="POST")
         with pytest.raises(urllib.error.HTTPError) as stopped:
             urllib.request.urlopen(request, timeout=30)
