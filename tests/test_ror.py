@@ -87,6 +87,17 @@ def test_records_map_onto_the_ontology(imported: EmbeddedStore) -> None:
         "https://w3id.org/biokg/ontology#rorId 0061msm67",
         "https://w3id.org/biokg/ontology#successor https://w3id.org/biokg/id/organization/ror-009r0wm36",
     ]
+    names = imported.query(
+        f"SELECT ?name WHERE {{ GRAPH <{ROR_GRAPH.value}> {{ <{max_planck_library}> "
+        "<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#altLabel> ?name } } "
+        "ORDER BY ?name"
+    )
+    assert not isinstance(names, bool | tuple)
+    # each name in its record's language; an acronym without one is "und" (undetermined), as rdf:langString needs
+    assert [(row[0].value, row[0].language) for row in names.rows if isinstance(row[0], ox.Literal)] == [
+        ("MPDL", "und"),
+        ("Max Planck Digital Library", "en"),
+    ]
 
 
 def test_every_ror_type_has_its_class(imported: EmbeddedStore) -> None:
