@@ -363,6 +363,7 @@ def test_service_description_without_a_query(client: TestClient) -> None:
     sd = "http://www.w3.org/ns/sparql-service-description#"
     endpoint = ox.NamedNode("http://testserver/sparql")
     assert ox.Triple(endpoint, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")) in graph
+    assert ox.Triple(endpoint, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")) in graph
     formats = {t.object.value for t in graph if t.predicate.value == sd + "resultFormat"}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
     assert len(formats) == 10
