@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -49,6 +50,27 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes], seconds: fl
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"no answer from {url} within {seconds} s")
+
+
+@contextmanager
+def store_answering_once(status: str, body: bytes) -> Iterator[str]:
+    """A listener on 127.0.0.1 that reads one request and answers it with `status` and a SPARQL JSON `body` as given:
+    a store misbehaving in a way no real one can be made to (a cut answer, a broken one). Yields its query URL."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        head = f"HTTP/1.1 {status}\r\nContent-Type: application/sparql-results+json\r\nContent-Length: {len(body)}"
+
+        def answer() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(65_536)
+                connection.sendall(f"{head}\r\nConnection: close\r\n\r\n".encode() + body)
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        thread.join(5)
 
 
 def oxigraph_executable() -> str:

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from servers import store_answering_once
 
 from biokg.config import Settings
 from biokg.engine import RemoteEngine
@@ -73,28 +74,19 @@ def test_from_a_file_iri_is_refused(client: TestClient) -> None:
     assert response.text == "FROM names graphs of this store; file: IRIs are refused\n"
 
 
+def remote_client(query_url: str, timeout: float) -> TestClient:
+    """The endpoint in front of the store at `query_url`, as it would serve it."""
+    store = RemoteStore(RemoteConfig(query_url=query_url, timeout=timeout))
+    return TestClient(create_app(ServerContext(Settings(), RemoteEngine(store), QueryPolicy(), store.name, ())))
+
+
 def test_a_partial_answer_from_a_remote_store_gets_502_not_a_cut_200() -> None:
     """Virtuoso answers 206 with the rows it had at its time or row limit; a client must never take that whole."""
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        port = listener.getsockname()[1]
-
-        def answer_in_part() -> None:
-            connection, _ = listener.accept()
-            with connection:
-                connection.recv(65_536)
-                body = b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}'
-                head = "HTTP/1.1 206 Partial Content\r\nContent-Type: application/sparql-results+json\r\n"
-                connection.sendall(f"{head}Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
-
-        threading.Thread(target=answer_in_part, daemon=True).start()
-        store = RemoteStore(RemoteConfig(query_url=f"http://127.0.0.1:{port}/sparql", timeout=5))
-        context = ServerContext(Settings(), RemoteEngine(store), QueryPolicy(), store.name, ())
-        with TestClient(create_app(context)) as partial:
-            response = partial.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})
+    no_rows = b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}'
+    with store_answering_once("206 Partial Content", no_rows) as url, remote_client(url, 5) as partial:
+        response = partial.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})
     assert response.status_code == 502
-    assert response.text.startswith(f"SPARQL store at http://127.0.0.1:{port}/sparql answered with a partial result")
+    assert response.text.startswith(f"SPARQL store at {url} answered with a partial result")
 
 
 def test_a_hung_remote_store_gets_504_and_a_missing_one_502() -> None:
@@ -104,9 +96,7 @@ def test_a_hung_remote_store_gets_504_and_a_missing_one_502() -> None:
         port = listener.getsockname()[1]
         accepted: list[socket.socket] = []
         threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True).start()
-        store = RemoteStore(RemoteConfig(query_url=f"http://127.0.0.1:{port}/sparql", timeout=1))
-        context = ServerContext(Settings(), RemoteEngine(store), QueryPolicy(), store.name, ())
-        with TestClient(create_app(context)) as hung:  # a client's timeout= may shorten the store's
+        with remote_client(f"http://127.0.0.1:{port}/sparql", 1) as hung:  # a client's timeout= may shorten it
             response = hung.get("/sparql", params={"query": "ASK {}"})
             shortened = hung.get("/sparql", params={"query": "ASK {}", "timeout": "200ms"})
         for connection in accepted:
@@ -118,9 +108,7 @@ def test_a_hung_remote_store_gets_504_and_a_missing_one_502() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    store = RemoteStore(RemoteConfig(query_url=f"http://127.0.0.1:{closed}/sparql", timeout=1))
-    context = ServerContext(Settings(), RemoteEngine(store), QueryPolicy(), store.name, ())
-    with TestClient(create_app(context)) as missing:
+    with remote_client(f"http://127.0.0.1:{closed}/sparql", 1) as missing:
         response = missing.get("/sparql", params={"query": "ASK {}"})
     assert response.status_code == 502
     assert response.text.startswith(f"SPARQL store at http://127.0.0.1:{closed}/sparql could not be reached")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conftest import remote_store
-from servers import Server, oxigraph_server, require_virtuoso, virtuoso_server
+from servers import Server, oxigraph_server, require_virtuoso, store_answering_once, virtuoso_server
 
 from biokg.dataset import load_quads, load_validated
 from biokg.errors import (
@@ -280,24 +280,8 @@ def test_a_remote_answer_is_read_only_as_far_as_the_row_cap_or_the_byte_limit(
 
 
 def test_a_remote_answer_that_does_not_parse_is_an_error_that_names_the_store() -> None:
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        port = listener.getsockname()[1]
-
-        def answer_badly() -> None:
-            connection, _ = listener.accept()
-            with connection:
-                connection.recv(65_536)
-                body = b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": 42'
-                head = (
-                    f"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: {len(body)}"
-                )
-                connection.sendall(head.encode() + b"\r\nConnection: close\r\n\r\n" + body)
-
-        thread = threading.Thread(target=answer_badly, daemon=True)
-        thread.start()
-        store = RemoteStore(RemoteConfig(query_url=f"http://127.0.0.1:{port}/sparql", timeout=5))
-        with pytest.raises(StoreError, match=rf"^SPARQL store at http://127.0.0.1:{port}/sparql sent an answer that"):
+    broken = b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": 42'
+    with store_answering_once("200 OK", broken) as url:
+        store = RemoteStore(RemoteConfig(query_url=url, timeout=5))
+        with pytest.raises(StoreError, match=rf"^SPARQL store at {url} sent an answer that"):
             store.query_capped("SELECT ?s WHERE { ?s ?p ?o }", JSON_RESULTS, max_rows=10)
-        thread.join(5)
