@@ -381,7 +381,7 @@ def test_answers_waiting_for_their_clients_stay_within_the_servers_budget(
     """Many clients that read slowly would each keep a large answer in the server's memory: past the budget, a
     query gets 503 and Retry-After; once the answer is taken (or its client dropped), the budget is free again."""
     monkeypatch.setenv("BIOKG_SEND_BUDGET_MIB", "30")
-    monkeypatch.setenv("BIOKG_SEND_STALL_SECONDS", "4")
+    monkeypatch.setenv("BIOKG_SEND_STALL_SECONDS", "6")  # well past the second query's time
     log = tmp_path / "serve.log"
     with own_server(log, "--workers", "1") as (base, _):
         host, port = urllib.parse.urlsplit(base).netloc.split(":")
@@ -402,6 +402,20 @@ def test_answers_waiting_for_their_clients_stay_within_the_servers_budget(
     assert len(answer) == len("v11\r\n") + 1200 * (20_480 + 2)
 
 
+def _whole_response(connection: socket.socket) -> bytes:
+    """One response read to the end of its body (by its Content-Length), so that the next read is the next one."""
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += connection.recv(1000)
+    head, body = received.split(b"\r\n\r\n", 1)
+    length = next(
+        int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += connection.recv(1000)
+    return head + b"\r\n\r\n" + body
+
+
 def test_a_request_that_never_ends_gets_408_and_a_silent_connection_is_closed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -419,7 +433,7 @@ def test_a_request_that_never_ends_gets_408_and_a_silent_connection_is_closed(
             socket.create_connection((host, int(port)), timeout=10) as kept_alive,
         ):
             kept_alive.sendall(b"GET /healthz HTTP/1.1\r\nHost: biokg\r\n\r\n")
-            assert kept_alive.recv(1000).startswith(b"HTTP/1.1 200 OK\r\n")
+            assert _whole_response(kept_alive).startswith(b"HTTP/1.1 200 OK\r\n")
             kept_alive.sendall(b"GET /healthz HTTP/1.1\r\n")  # its next request's head never ends
             slow_head.sendall(b"GET /healthz HTTP/1.1\r\nHost: biokg\r\n")  # the head's end never comes
             slow_body.sendall(post + b"ASK {")  # nor the body's
