@@ -26,9 +26,10 @@ from endpoint import QUERIES
 from generate import generate
 
 from biokg.dataset import parse_for_load
+from biokg.engine import QueryJob
+from biokg.engine.inline import execute
 from biokg.server import memory_copy
 from biokg.store import EmbeddedStore
-from biokg.workers import QueryJob, execute
 
 HEAVY = ("whole graph", "aggregation")
 """Queries that take a tenth of a second or more: run a tenth as often."""

@@ -12,6 +12,9 @@ from servers import Server, oxigraph_server, require_virtuoso, virtuoso_server
 
 from biokg.config import Settings
 from biokg.dataset import load_validated
+from biokg.engine import QueryJob
+from biokg.engine.inline import engine_for
+from biokg.formats import Format
 from biokg.namespaces import sparql_prologue
 from biokg.server import prepare
 from biokg.sources import Sources, load_sources
@@ -68,6 +71,11 @@ def store(request: pytest.FixtureRequest, sources: Sources, tmp_path_factory: py
     loaded = new_store(request.param, request, tmp_path_factory.mktemp("store"))
     load_validated(loaded, sources)
     return loaded
+
+
+def serialized(store: Store, query: str, fmt: Format) -> bytes:
+    """A query's answer written in `fmt` by the engine that one-off commands use over `store`."""
+    return engine_for(store).run(QueryJob(query, fmt.name)).body
 
 
 def plain(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:

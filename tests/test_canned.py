@@ -16,7 +16,8 @@ from fastapi.testclient import TestClient
 from biokg.canned import Catalogue, Kind, ParameterError
 from biokg.canned.parameters import parameters_in
 from biokg.config import Settings
-from biokg.formats import format_named
+from biokg.engine import json_fetcher
+from biokg.engine.inline import engine_for
 from biokg.server import prepare
 from biokg.shipped import shipped_dir
 from biokg.store import Store
@@ -38,10 +39,7 @@ def short(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> 
 
 
 def run(store: Store, name: str, **given: list[str]) -> Rows:
-    def fetch(text: str, _rows: int) -> bytes:
-        return store.query_serialized(text, format_named("json"))
-
-    _bound, answer = CATALOGUE.run(CATALOGUE.get(name), given, fetch, 10_000)
+    _bound, answer = CATALOGUE.run(CATALOGUE.get(name), given, json_fetcher(engine_for(store)), 10_000)
     return [tuple(short(term) for term in row) for row in answer.rows]
 
 

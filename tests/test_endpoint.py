@@ -21,15 +21,14 @@ from servers import Server
 
 from biokg.config import Settings
 from biokg.dataset import load_validated
-from biokg.engine import RemoteEngine
-from biokg.errors import BiokgError
+from biokg.engine.remote import RemoteEngine
+from biokg.errors import BiokgError, EngineBusyError, HttpError, QueryTimeoutError
 from biokg.guard import QueryPolicy
 from biokg.server import prepare
 from biokg.sources import Sources
 from biokg.web import create_app
 from biokg.web.context import ServerContext
-from biokg.web.errors import HttpError, headers_of
-from biokg.workers import EngineBusyError, QueryTimeoutError
+from biokg.web.errors import headers_of
 
 PEOPLE = "SELECT ?person WHERE { ?person a <https://w3id.org/biokg/ontology#Person> } ORDER BY ?person"
 PEOPLE_ROWS = ["https://w3id.org/biokg/id/person/horst-domdey", "https://w3id.org/biokg/id/person/shizuko-akira"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from servers import store_answering_once
 
 from biokg.config import Settings
-from biokg.engine import RemoteEngine
+from biokg.engine.remote import RemoteEngine
 from biokg.guard import QueryPolicy
 from biokg.server import prepare
 from biokg.store import RemoteConfig, RemoteStore
@@ -74,10 +75,11 @@ def test_from_a_file_iri_is_refused(client: TestClient) -> None:
     assert response.text == "FROM names graphs of this store; file: IRIs are refused\n"
 
 
-def remote_client(query_url: str, timeout: float) -> TestClient:
+def remote_client(query_url: str, timeout: float, time_limit: float | None = None) -> TestClient:
     """The endpoint in front of the store at `query_url`, as it would serve it."""
     store = RemoteStore(RemoteConfig(query_url=query_url, timeout=timeout))
-    return TestClient(create_app(ServerContext(Settings(), RemoteEngine(store), QueryPolicy(), store.name, ())))
+    engine = RemoteEngine(store, time_limit)
+    return TestClient(create_app(ServerContext(Settings(), engine, QueryPolicy(), store.name, ())))
 
 
 def test_a_partial_answer_from_a_remote_store_gets_502_not_a_cut_200() -> None:
@@ -90,21 +92,35 @@ def test_a_partial_answer_from_a_remote_store_gets_502_not_a_cut_200() -> None:
 
 
 def test_a_hung_remote_store_gets_504_and_a_missing_one_502() -> None:
+    """Past the store's own timeout, 504; past the query time limit (the server's, or a client's shorter
+    timeout=), the same 503 as the embedded store gives."""
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         port = listener.getsockname()[1]
         accepted: list[socket.socket] = []
         threading.Thread(target=lambda: accepted.append(listener.accept()[0]), daemon=True).start()
-        with remote_client(f"http://127.0.0.1:{port}/sparql", 1) as hung:  # a client's timeout= may shorten it
+        with remote_client(f"http://127.0.0.1:{port}/sparql", 1) as hung:
             response = hung.get("/sparql", params={"query": "ASK {}"})
             shortened = hung.get("/sparql", params={"query": "ASK {}", "timeout": "200ms"})
+        with remote_client(f"http://127.0.0.1:{port}/sparql", 5, time_limit=0.3) as limited:
+            started = time.monotonic()
+            stopped = limited.get("/sparql", params={"query": "ASK {}"})
+            waited = time.monotonic() - started
         for connection in accepted:
             connection.close()
+    store = f"SPARQL store at http://127.0.0.1:{port}/sparql"
     assert response.status_code == 504
-    assert response.text == f"SPARQL store at http://127.0.0.1:{port}/sparql did not answer within 1 s\n"
-    assert shortened.status_code == 504
-    assert shortened.text == f"SPARQL store at http://127.0.0.1:{port}/sparql did not answer within 0.2 s\n"
+    assert response.text == f"{store} did not answer within 1 s\n"
+    assert (shortened.status_code, shortened.text) == (
+        503,
+        f"the query ran past the time limit of 0.2 s; the {store} was no longer waited for\n",
+    )
+    assert (stopped.status_code, stopped.text) == (
+        503,
+        f"the query ran past the time limit of 0.3 s; the {store} was no longer waited for\n",
+    )
+    assert waited < 2
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]

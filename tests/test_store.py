@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import remote_store
+from conftest import remote_store, serialized
 from servers import Server, oxigraph_server, require_virtuoso, store_answering_once, virtuoso_server
 
 from biokg.dataset import load_quads, load_validated
+from biokg.engine import QueryJob
+from biokg.engine.remote import RemoteEngine
 from biokg.errors import (
     AnswerTooLargeError,
     NonConformingDataError,
@@ -118,15 +120,15 @@ def test_select_ask_and_construct_answer_alike(loaded: Store) -> None:
 def test_every_format_is_served_and_parses_back(loaded: Store, fmt: Format) -> None:
     people = [[DOMDEY, "Horst Domdey"], ["https://w3id.org/biokg/id/person/shizuko-akira", "Shizuko Akira"]]
     if fmt.name == "csv":  # lossy by design: Oxigraph does not parse it back, Python's csv does
-        raw = loaded.query_serialized(PEOPLE, fmt).decode()
+        raw = serialized(loaded, PEOPLE, fmt).decode()
         assert list(csv.reader(io.StringIO(raw))) == [["person", "name"], *people]
     elif fmt.kind is ResultKind.SOLUTIONS:
-        parsed = ox.parse_query_results(loaded.query_serialized(PEOPLE, fmt), format=fmt.oxigraph)
+        parsed = ox.parse_query_results(serialized(loaded, PEOPLE, fmt), format=fmt.oxigraph)
         assert isinstance(parsed, ox.QuerySolutions)
         assert [[row["person"].value, row["name"].value] for row in parsed] == people  # type: ignore[union-attr]
     else:
         construct = f"CONSTRUCT {{ <{DOMDEY}> ?p ?o }} WHERE {{ <{DOMDEY}> ?p ?o }}"
-        raw = loaded.query_serialized(construct, fmt)
+        raw = serialized(loaded, construct, fmt)
         assert isinstance(fmt.oxigraph, ox.RdfFormat)
         parsed_triples = {quad.triple for quad in ox.parse(raw, format=fmt.oxigraph)}
         assert parsed_triples == set(loaded.query(construct))  # type: ignore[arg-type]
@@ -135,7 +137,7 @@ def test_every_format_is_served_and_parses_back(loaded: Store, fmt: Format) -> N
 
 def test_a_format_that_does_not_fit_the_query_is_refused(loaded: Store) -> None:
     with pytest.raises(QuerySyntaxError, match="does not fit"):
-        loaded.query_serialized(PEOPLE, next(fmt for fmt in FORMATS if fmt.name == "turtle"))
+        serialized(loaded, PEOPLE, next(fmt for fmt in FORMATS if fmt.name == "turtle"))
 
 
 def test_a_malformed_query_is_a_query_syntax_error(loaded: Store) -> None:
@@ -264,17 +266,17 @@ def test_a_remote_answer_is_read_only_as_far_as_the_row_cap_or_the_byte_limit(
     cross_join = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 200000"
     tracemalloc.start()
     try:
-        capped, truncated = remote.query_capped(cross_join, JSON_RESULTS, max_rows=3)
+        capped = RemoteEngine(remote).run(QueryJob(cross_join, "json", max_rows=3))
         _, capped_peak = tracemalloc.get_traced_memory()
         tracemalloc.reset_peak()
         with pytest.raises(AnswerTooLargeError, match=r"larger than this endpoint sends \(100,000 bytes\)"):
-            remote.query_capped(cross_join, JSON_RESULTS, max_bytes=100_000)
+            RemoteEngine(remote).run(QueryJob(cross_join, "json", max_bytes=100_000))
         _, limited_peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert len(remote.query_serialized(cross_join, JSON_RESULTS)) > 20_000_000
-    assert truncated
-    assert len(list(ox.parse_query_results(capped, format=ox.QueryResultsFormat.JSON))) == 3  # type: ignore[arg-type]
+    assert len(serialized(remote, cross_join, JSON_RESULTS)) > 20_000_000
+    assert capped.truncated
+    assert len(list(ox.parse_query_results(capped.body, format=ox.QueryResultsFormat.JSON))) == 3  # type: ignore[arg-type]
     assert capped_peak < 2_000_000
     assert limited_peak < 2_000_000
 
@@ -284,4 +286,4 @@ def test_a_remote_answer_that_does_not_parse_is_an_error_that_names_the_store() 
     with store_answering_once("200 OK", broken) as url:
         store = RemoteStore(RemoteConfig(query_url=url, timeout=5))
         with pytest.raises(StoreError, match=rf"^SPARQL store at {url} sent an answer that"):
-            store.query_capped("SELECT ?s WHERE { ?s ?p ?o }", JSON_RESULTS, max_rows=10)
+            RemoteEngine(store).run(QueryJob("SELECT ?s WHERE { ?s ?p ?o }", "json", max_rows=10))

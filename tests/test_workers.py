@@ -13,7 +13,9 @@ import pyoxigraph as ox
 import pytest
 import uvloop
 
-from biokg.workers import QueryJob, QueryMemoryError, QueryTimeoutError, WorkerPool
+from biokg.engine import QueryJob
+from biokg.engine.pool import WorkerPool
+from biokg.errors import QueryMemoryError, QueryTimeoutError
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CHEAP = "SELECT ?o WHERE { <http://example.org/s> <http://example.org/p> ?o }"

@@ -1,5 +1,5 @@
 """`python -m biokg` runs the biokg command."""
 
-from biokg.cli import app
+from biokg.cli import main
 
-app(prog_name="biokg")
+main()

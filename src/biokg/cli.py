@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -14,16 +13,18 @@ import typer
 from biokg.canned import Catalogue, describe_parameters
 from biokg.config import Settings
 from biokg.dataset import ensure_loaded, load_quads, load_validated, parse_for_load
-from biokg.errors import BiokgError, NonConformingDataError
-from biokg.formats import ResultKind, format_named, names_of
+from biokg.engine import QueryJob, json_fetcher
+from biokg.engine.answers import ResultTable, read_solutions
+from biokg.engine.inline import engine_for
+from biokg.errors import BiokgError, NonConformingDataError, ParameterError
+from biokg.formats import ResultKind, choose_format, format_named, formats_of, names_of
 from biokg.linked.dumps import write_dumps
-from biokg.result_writers import Row
 from biokg.ror.importer import RecordFilter, import_ror
 from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
 from biokg.sparql_text import request_form
 from biokg.stats import statistics
-from biokg.store import EmbeddedStore, SelectResult, Store, open_store
+from biokg.store import EmbeddedStore, RemoteStore, open_store
 from biokg.tables import render_table
 from biokg.terms import show_term
 from biokg.validation import validate_sources
@@ -57,21 +58,12 @@ def _settings(**flags: object) -> Settings:
     return Settings(**{name: value for name, value in flags.items() if value is not None})  # type: ignore[arg-type]
 
 
-def _fail(error: BiokgError) -> typer.Exit:
-    """Print an error the way every command does, and give the exit to raise."""
-    if isinstance(error, NonConformingDataError):
-        typer.echo(error.report.render(), err=True)
-    else:
-        typer.echo(f"error: {error}", err=True)
-    return typer.Exit(1)
-
-
 def _catalogue(settings: Settings) -> Catalogue:
     """The canned queries of the configured folder, or the shipped ones."""
     return Catalogue.read(settings.queries or shipped_dir("queries"))
 
 
-def _ready_store(settings: Settings) -> Store:
+def _ready_store(settings: Settings) -> EmbeddedStore | RemoteStore:
     """The configured store; an embedded one is first brought up to date with the shipped sources."""
     store = open_store(settings)
     if isinstance(store, EmbeddedStore):
@@ -82,11 +74,8 @@ def _ready_store(settings: Settings) -> Store:
 @app.command()
 def validate(paths: DataPaths = None) -> None:
     """Parse ontology, shapes and data, check the data against the shapes; exit 1 on any violation."""
-    try:
-        sources = load_sources(paths)
-        report = validate_sources(sources)
-    except BiokgError as error:
-        raise _fail(error) from None
+    sources = load_sources(paths)
+    report = validate_sources(sources)
     typer.echo(f"Parsed {len(sources.files)} files: {len(sources.data)} data triples.")
     typer.echo(report.render())
     if not report.conforms:
@@ -96,10 +85,7 @@ def validate(paths: DataPaths = None) -> None:
 @app.command()
 def stats(store: StoreDir = None, sparql_url: SparqlUrl = None) -> None:
     """Print triples, named graphs and entities per class of the store (the shipped graph by default)."""
-    try:
-        figures = statistics(_ready_store(_settings(store=store, sparql_url=sparql_url)))
-    except BiokgError as error:
-        raise _fail(error) from None
+    figures = statistics(_ready_store(_settings(store=store, sparql_url=sparql_url)))
     typer.echo(f"Triples: {figures.triples}\n")
     typer.echo(render_table(["named graph", "triples"], figures.graphs) + "\n")
     typer.echo(render_table(["class", "entities"], figures.classes))
@@ -123,18 +109,15 @@ def load(
         store=store, sparql_url=sparql_url, sparql_update_url=update_url, graph_store_url=graph_store_url
     )
     started = time.perf_counter()
-    try:
-        target = open_store(settings)
-        sources = load_sources()
-        quads = parse_for_load(paths, graph) if paths else [*sources.ontology, *sources.shapes, *sources.data]
-        typer.echo(f"Validating {len(quads)} triples ...", err=True)
-        with typer.progressbar(length=len(quads), label="Writing", file=sys.stderr) as bar:
-            if paths:
-                load_quads(target, quads, sources, on_progress=bar.update)
-            else:
-                load_validated(target, sources, on_progress=bar.update)
-    except BiokgError as error:
-        raise _fail(error) from None
+    target = open_store(settings)
+    sources = load_sources()
+    quads = parse_for_load(paths, graph) if paths else [*sources.ontology, *sources.shapes, *sources.data]
+    typer.echo(f"Validating {len(quads)} triples ...", err=True)
+    with typer.progressbar(length=len(quads), label="Writing", file=sys.stderr) as bar:
+        if paths:
+            load_quads(target, quads, sources, on_progress=bar.update)
+        else:
+            load_validated(target, sources, on_progress=bar.update)
     seconds = time.perf_counter() - started
     graphs = len({quad.graph_name for quad in quads})
     typer.echo(
@@ -160,30 +143,20 @@ def query(
     """Run a SPARQL query against the configured store and print its answer."""
     path = Path(text)
     sparql = path.read_text() if text.endswith((".rq", ".sparql")) and path.is_file() else text
-    try:
-        target = _ready_store(_settings(store=store, sparql_url=sparql_url))
-        if output_format == "table" and request_form(sparql) in ("SELECT", "ASK"):
-            typer.echo(_table(target.query(sparql)))
-            return
-        fmt = format_named("turtle" if output_format == "table" else output_format)
-        sys.stdout.buffer.write(target.query_serialized(sparql, fmt))
-    except ValueError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from None
-    except BiokgError as error:
-        raise _fail(error) from None
+    fmt = None if output_format == "table" else format_named(output_format)
+    engine = engine_for(_ready_store(_settings(store=store, sparql_url=sparql_url)))
+    if fmt is None and request_form(sparql) in ("SELECT", "ASK"):
+        typer.echo(_table(read_solutions(engine.run(QueryJob(sparql, "json")).body, None)))
+        return
+    sys.stdout.buffer.write(engine.run(QueryJob(sparql, (fmt or format_named("turtle")).name)).body)
 
 
-def _table(answer: object) -> str:
-    if isinstance(answer, bool):
-        return "true" if answer else "false"
-    assert isinstance(answer, SelectResult)
-    return _rows_table(answer.variables, answer.rows)
-
-
-def _rows_table(variables: Sequence[str], rows: Sequence[Row]) -> str:
-    shown = [[show_term(term) for term in row] for row in rows]
-    return render_table(variables, shown) + f"\n({len(shown)} row{'s' if len(shown) != 1 else ''})"
+def _table(answer: ResultTable) -> str:
+    """An answer as a table with its row count, or an ASK's answer as true or false."""
+    if answer.boolean is not None:
+        return "true" if answer.boolean else "false"
+    shown = [[show_term(term) for term in row] for row in answer.rows]
+    return render_table(answer.variables, shown) + f"\n({len(shown)} row{'s' if len(shown) != 1 else ''})"
 
 
 QueriesDir = Annotated[
@@ -194,10 +167,7 @@ QueriesDir = Annotated[
 @app.command("queries")
 def list_queries(queries: QueriesDir = None) -> None:
     """List the canned queries: name, summary and parameters (* required, [...] several allowed)."""
-    try:
-        catalogue = _catalogue(_settings(queries=queries))
-    except BiokgError as error:
-        raise _fail(error) from None
+    catalogue = _catalogue(_settings(queries=queries))
     rows = [[query.name, query.summary, describe_parameters(query)] for query in catalogue.queries.values()]
     typer.echo(render_table(["name", "summary", "parameters"], rows))
 
@@ -209,7 +179,9 @@ def run(
         list[str] | None,
         typer.Option("--param", "-p", help="A parameter as key=value; repeat a key for several values."),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", help="table (default), csv, tsv, json or xml.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", help=f"table (default), {', '.join(names_of(ResultKind.SOLUTIONS))}.")
+    ] = "table",
     queries: QueriesDir = None,
     store: StoreDir = None,
     sparql_url: SparqlUrl = None,
@@ -219,33 +191,18 @@ def run(
     for pair in param or []:
         key, equals, value = pair.partition("=")
         if not equals:
-            typer.echo(f"error: --param takes key=value, not {pair!r}", err=True)
-            raise typer.Exit(1)
+            raise ParameterError(f"--param takes key=value, not {pair!r}")
         given.setdefault(key.strip(), []).append(value)
     settings = _settings(queries=queries, store=store, sparql_url=sparql_url)
-    try:
-        fmt = None if output_format == "table" else format_named(output_format)
-        if fmt is not None and fmt.kind is not ResultKind.SOLUTIONS:
-            raise ValueError(f"a canned query's answer is written as table, csv, tsv, json or xml, not {fmt.name}")
-        catalogue = _catalogue(settings)
-        query = catalogue.get(name)
-        target = _ready_store(settings)
-        json_format = format_named("json")
-        bound, answer = catalogue.run(
-            query, given, lambda text, _rows: target.query_serialized(text, json_format), settings.max_rows
-        )
-    except ValueError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from None
-    except BiokgError as error:
-        raise _fail(error) from None
+    fmt = None if output_format == "table" else choose_format(formats_of(ResultKind.SOLUTIONS), None, output_format)
+    catalogue = _catalogue(settings)
+    query = catalogue.get(name)
+    engine = engine_for(_ready_store(settings))
+    bound, answer = catalogue.run(query, given, json_fetcher(engine), settings.max_rows)
     if fmt is not None:
         sys.stdout.buffer.write(answer.write(fmt))
         return
-    if answer.boolean is not None:
-        typer.echo(_table(answer.boolean))
-    else:
-        typer.echo(_rows_table(answer.variables, answer.rows))
+    typer.echo(_table(answer))
     if answer.more:
         follow = f"page={bound.page + 1}" if bound.page_size else f"more than {settings.max_rows} rows"
         typer.echo(f"(more rows follow: {follow})")
@@ -253,7 +210,9 @@ def run(
 
 @app.command()
 def export(
-    output_format: Annotated[str, typer.Option("--format", help="trig (default), nquads or turtle.")] = "trig",
+    output_format: Annotated[
+        str, typer.Option("--format", help=f"trig (default), or {', '.join(names_of(ResultKind.GRAPH))}.")
+    ] = "trig",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write; standard output if none.")
     ] = None,
@@ -264,19 +223,14 @@ def export(
     store: StoreDir = None,
     sparql_url: SparqlUrl = None,
 ) -> None:
-    """Write the whole dataset: TriG and N-Quads keep the named graphs, Turtle merges them."""
-    if output_format not in ("trig", "nquads", "turtle"):
-        typer.echo(f"error: unknown export format {output_format!r}; use trig, nquads or turtle", err=True)
-        raise typer.Exit(1)
-    try:
-        source = _ready_store(_settings(store=store, sparql_url=sparql_url))
-        if dumps is not None:
-            for path in write_dumps(source.quads, dumps):
-                typer.echo(f"Wrote {path}", err=True)
-            return
-        data = source.export(format_named(output_format))
-    except BiokgError as error:
-        raise _fail(error) from None
+    """Write the whole dataset: TriG and N-Quads keep the named graphs, the other formats merge them."""
+    fmt = choose_format(formats_of(ResultKind.GRAPH), None, output_format)
+    source = _ready_store(_settings(store=store, sparql_url=sparql_url))
+    if dumps is not None:
+        for path in write_dumps(source.quads, dumps):
+            typer.echo(f"Wrote {path}", err=True)
+        return
+    data = source.export(fmt)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -313,8 +267,6 @@ def import_ror_command(
     try:
         target = _ready_store(settings)
         report = import_ror(source, target, load_sources(), keep, on_record=_progress)
-    except BiokgError as error:
-        raise _fail(error) from None
     finally:
         typer.echo("", err=True)
     for rejection in report.rejected:
@@ -383,10 +335,7 @@ def serve(
         store=store,
         sparql_url=sparql_url,
     )
-    try:
-        context = prepare(settings)
-    except BiokgError as error:
-        raise _fail(error) from None
+    context = prepare(settings)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     typer.echo(
         f"Serving {context.triples} triples from the {context.store_name} at http://{settings.host}:{settings.port}/sparql",
@@ -405,3 +354,16 @@ def serve(
         )
     finally:
         context.engine.close()
+
+
+def main() -> None:
+    """The `biokg` command behind one error boundary: any BiokgError is printed (a non-conforming graph as its
+    report) and ends the command with exit 1, never with a traceback."""
+    try:
+        app(prog_name="biokg")
+    except NonConformingDataError as error:
+        typer.echo(error.report.render(), err=True)
+        sys.exit(1)
+    except BiokgError as error:
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(1)

@@ -1,17 +1,31 @@
-"""The errors of biokg, one hierarchy for the whole core.
+"""The errors of biokg, one hierarchy for the whole core, every class of it in this module.
 
     BiokgError
     ├── RdfSyntaxError          a file or text that does not parse (file, line, column)
     ├── UnsafeInputError        input refused before parsing (XML entities, ...)
     ├── NonConformingDataError  data that violates the shapes (carries the report)
+    ├── ImportFailedError       an import whose records still do not conform once the wrong ones are left out
     ├── QuerySyntaxError        a SPARQL query that does not parse (line, column)
-    ├── NotFoundError           a file, graph or resource that is not there
-    ├── AnswerTooLargeError     an answer larger than the endpoint sends
+    ├── RefusedQueryError       a query the public endpoint will not run (an update, SERVICE, too deep ...)
+    ├── ParameterError          a value that does not fit a canned query's parameter
+    ├── CannedQueryError        a `.rq` file that is not a canned query biokg can serve
+    ├── NotAcceptableError      a format that is unknown or cannot write the answer
+    ├── NotFoundError           a file, graph, query or resource that is not there
+    ├── HttpError               a request the web layer refuses, with its status (408, 415 ...)
+    ├── LimitError              a query stopped at one of the server's limits; it would be stopped again
+    │   ├── QueryTimeoutError   ... its time limit
+    │   ├── QueryMemoryError    ... the memory a query may take
+    │   ├── AnswerTooLargeError ... the bytes an answer may have
+    │   └── EngineBusyError     ... every worker busy, or the send budget full (the one worth retrying)
+    ├── EngineError             the query engine failed on a query that parsed
+    │   ├── QueryEvaluationError ... with an error of its own
+    │   └── EngineCrashError    ... by crashing its worker
     └── StoreError              the store failed to answer
         ├── StoreTimeoutError   ... within its time limit
         └── PartialResultError  ... completely (a result cut at a limit)
 
-Edges map these once: the CLI to exit codes and messages, the web app to HTTP statuses.
+Edges map these once: the CLI to exit codes and messages (`biokg.cli`), the web app to HTTP statuses
+(`biokg.web.errors`).
 """
 
 from __future__ import annotations
@@ -87,11 +101,55 @@ def engine_query_error(message: str) -> QuerySyntaxError:
     return QuerySyntaxError(re.sub(r"^(error )?at \d+:\d+: ", "", message), position_in(message))
 
 
+class ImportFailedError(BiokgError):
+    """The records left after the rejections still do not conform (a fault no single record can be blamed for)."""
+
+
+class RefusedQueryError(BiokgError):
+    """A query the endpoint will not run; the message says why."""
+
+
+class ParameterError(BiokgError):
+    """A value that does not fit its parameter (wrong type, missing, unknown name)."""
+
+
+class CannedQueryError(BiokgError):
+    """A `.rq` file that is not a canned query biokg can serve: its decorators, its form or its text."""
+
+
+class NotAcceptableError(BiokgError):
+    """A format name biokg does not know, or no format that the request accepts and that can write the answer."""
+
+
 class NotFoundError(BiokgError):
-    """A file, graph or resource that is not there."""
+    """A file, graph, query or resource that is not there."""
 
 
-class AnswerTooLargeError(BiokgError):
+class HttpError(BiokgError):
+    """An error of the request itself (a body too slow to arrive, a wrong media type ...) with its status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class LimitError(BiokgError):
+    """A query stopped at one of the server's limits: its time, its memory, its answer's size, or a busy server."""
+
+
+class QueryTimeoutError(LimitError):
+    """A query ran past the time limit and was stopped (or, over a remote store, its answer was abandoned)."""
+
+
+class QueryMemoryError(LimitError):
+    """A query needed more memory than a worker may take, and was stopped."""
+
+
+class EngineBusyError(LimitError):
+    """Every worker stayed busy for the whole time limit, or answers being sent fill the server's budget."""
+
+
+class AnswerTooLargeError(LimitError):
     """An answer larger than the endpoint sends: rows are capped, but one value can be huge."""
 
     @classmethod
@@ -99,6 +157,18 @@ class AnswerTooLargeError(BiokgError):
         return cls(
             f"the answer is larger than this endpoint sends ({max_bytes:,} bytes); ask for fewer or shorter values"
         )
+
+
+class EngineError(BiokgError):
+    """The engine failed on a query that parsed."""
+
+
+class QueryEvaluationError(EngineError):
+    """The engine failed while evaluating a query, with an error of its own."""
+
+
+class EngineCrashError(EngineError):
+    """The worker running a query died (the query crashed the engine); a fresh worker has taken its place."""
 
 
 class StoreError(BiokgError):

@@ -10,16 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from biokg.errors import BiokgError
+from biokg.errors import RefusedQueryError
 from biokg.sparql_text import blank_opaque_parts, request_form
 
 _OPENERS = {"(": ")", "{": "}", "[": "]"}
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _FROM_FILE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<\s*file:", re.IGNORECASE)
-
-
-class RefusedQueryError(BiokgError):
-    """A query the endpoint will not run; the message says why."""
 
 
 @dataclass(frozen=True)

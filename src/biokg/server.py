@@ -11,20 +11,20 @@ import pyoxigraph as ox
 from biokg.canned import Catalogue
 from biokg.config import Settings
 from biokg.dataset import ensure_loaded
-from biokg.engine import QueryEngine, RemoteEngine, json_fetcher
+from biokg.engine import QueryEngine, json_fetcher
+from biokg.engine.pool import WorkerPool
+from biokg.engine.remote import RemoteEngine
 from biokg.errors import BiokgError, NonConformingDataError
 from biokg.guard import QueryPolicy
 from biokg.linked.dumps import DumpCache
 from biokg.rdflib_bridge import graph_of
 from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
+from biokg.stats import graph_sizes
 from biokg.store import EmbeddedStore, RemoteStore, Store, open_store
 from biokg.validation import validate_quads
 from biokg.web.context import ServerContext
 from biokg.web.sending import SendBudget
-from biokg.workers import WorkerPool
-
-_GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
 def prepare(settings: Settings) -> ServerContext:
@@ -36,17 +36,15 @@ def prepare(settings: Settings) -> ServerContext:
         report = validate_quads(list(store.quads()), graph_of(sources.shapes), graph_of(sources.ontology))
         if not report.conforms:
             raise NonConformingDataError(report)
-        sizes = tuple((graph, _count(store, graph)) for graph in store.graph_names())
-        return _context(settings, RemoteEngine(store), policy, store, sizes)
+        engine = RemoteEngine(store, settings.query_time_limit)
+        return _context(settings, engine, policy, store, graph_sizes(store))
     ensure_loaded(store, sources)
+    sizes = graph_sizes(store)
     memory = memory_copy(store)
-    solutions = memory.query(_GRAPH_SIZES)
-    assert isinstance(solutions, ox.QuerySolutions)
-    sizes = tuple((row["g"].value, int(row["n"].value)) for row in solutions)
     workers = settings.query_workers or os.cpu_count() or 1
     memory_limit = settings.query_memory_mib * 2**20 or _machine_memory() // (2 * workers)
-    engine: QueryEngine = WorkerPool(memory, workers, settings.query_time_limit, memory_limit)
-    return _context(settings, engine, policy, store, sizes, fixed_data=True)
+    pool = WorkerPool(memory, workers, settings.query_time_limit, memory_limit)
+    return _context(settings, pool, policy, store, sizes, fixed_data=True)
 
 
 def _machine_memory() -> int:
@@ -87,9 +85,3 @@ def memory_copy(store: EmbeddedStore) -> ox.Store:
     for quads in store.predicate_groups():
         memory.bulk_extend(quads)
     return memory
-
-
-def _count(store: RemoteStore, graph: str) -> int:
-    answer = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    assert not isinstance(answer, bool | tuple) and answer.rows[0][0] is not None
-    return int(answer.rows[0][0].value)

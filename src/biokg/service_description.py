@@ -6,24 +6,11 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from biokg.formats import FORMATS
+from biokg.formats import FORMATS, W3C_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-# W3C's IRIs for the formats (https://www.w3.org/ns/formats/)
-_FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-    "trig": "TriG",
-    "nquads": "N-Quads",
-}
 
 
 def describe_service(endpoint: str, graph_sizes: Sequence[tuple[str, int]]) -> list[ox.Triple]:
@@ -46,8 +33,9 @@ def describe_service(endpoint: str, graph_sizes: Sequence[tuple[str, int]]) -> l
         ox.Triple(default_graph, ox.NamedNode(VOID + "triples"), _integer(sum(size for _, size in graph_sizes))),
     ]
     triples += [
-        ox.Triple(service, sd("resultFormat"), ox.NamedNode("http://www.w3.org/ns/formats/" + _FORMAT_IRIS[fmt.name]))
+        ox.Triple(service, sd("resultFormat"), ox.NamedNode(W3C_FORMATS + fmt.w3c_name))
         for fmt in FORMATS
+        if fmt.w3c_name
     ]
     for index, (name, size) in enumerate(graph_sizes):
         named, graph = ox.BlankNode(f"named{index}"), ox.BlankNode(f"graph{index}")

@@ -14,10 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from biokg.errors import NotFoundError, Position, RdfSyntaxError, UnsafeInputError, position_in
+from biokg.formats import format_of_file, rdf_extensions
 from biokg.namespaces import ONTOLOGY_IRI, SHAPES_IRI
 from biokg.shipped import data_dir, ontology_file, shapes_file
 
-RDF_EXTENSIONS = {".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf", ".owl"}
 _XML_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
@@ -36,7 +36,8 @@ def rdf_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix in RDF_EXTENSIONS and p.is_file()))
+            extensions = rdf_extensions()
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in extensions and p.is_file()))
         elif path.exists():
             found.append(path)
         else:
@@ -46,11 +47,10 @@ def rdf_files(paths: Iterable[Path]) -> list[Path]:
 
 def rdf_format(path: Path) -> ox.RdfFormat:
     """The RDF format of a file, from its extension."""
-    extension = "rdf" if path.suffix == ".owl" else path.suffix.lstrip(".")
-    rdf_format = ox.RdfFormat.from_extension(extension)
-    if rdf_format is None:
+    fmt = format_of_file(path.suffix.lstrip("."))
+    if fmt is None or not isinstance(fmt.oxigraph, ox.RdfFormat):
         raise RdfSyntaxError(str(path), f"unknown RDF file extension {path.suffix!r}", None)
-    return rdf_format
+    return fmt.oxigraph
 
 
 def parse_file(path: Path, graph: str | None = None) -> list[ox.Quad]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from biokg.errors import QuerySyntaxError
+
 _OPAQUE = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
@@ -37,3 +39,13 @@ def request_form(text: str) -> str | None:
     if keyword in _UPDATES:
         return "UPDATE"
     return None
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; QuerySyntaxError for an update or text that is no query."""
+    form = request_form(text)
+    if form is None:
+        raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    if form == "UPDATE":
+        raise QuerySyntaxError("this is a SPARQL update, not a query")
+    return form

@@ -37,14 +37,21 @@ def statistics(store: Store) -> Statistics:
     """Count triples, triples per named graph, and entities per class."""
     return Statistics(
         triples=store.triple_count(),
-        graphs=_pairs(store, _GRAPH_SIZES),
-        classes=_pairs(store, _CLASS_SIZES),
+        graphs=tuple((compact(graph), size) for graph, size in graph_sizes(store)),
+        classes=tuple((compact(cls), size) for cls, size in _pairs(store, _CLASS_SIZES)),
     )
 
 
-def _pairs(store: Store, query: str) -> tuple[tuple[str, int], ...]:
+def graph_sizes(store: Store) -> tuple[tuple[str, int], ...]:
+    """The store's named graphs with the triples each holds, by name; a remote store's graphs of its own (such as
+    Virtuoso's system graphs) are left out."""
+    own = set(store.graph_names())
+    return tuple((graph, size) for graph, size in _pairs(store, _GRAPH_SIZES) if graph in own)
+
+
+def _pairs(store: Store, query: str) -> list[tuple[str, int]]:
     pairs = []
     for name, count in select(store, query).rows:
         assert isinstance(name, ox.NamedNode) and isinstance(count, ox.Literal)
-        pairs.append((compact(name.value), int(count.value)))
-    return tuple(pairs)
+        pairs.append((name.value, int(count.value)))
+    return pairs

@@ -31,7 +31,7 @@ class Finding:
     """One validation result: which node broke which shape, and what to do."""
 
     severity: str
-    focus: str
+    focus: ox.NamedNode | ox.BlankNode
     path: str | None
     value: str | None
     message: str
@@ -39,7 +39,7 @@ class Finding:
 
     def render(self) -> str:
         """The finding as a few indented lines for a terminal."""
-        lines = [f"{self.severity}: {self.message}", f"  focus node: {self.focus}"]
+        lines = [f"{self.severity}: {self.message}", f"  focus node: {show_node(self.focus)}"]
         if self.path:
             lines.append(f"  path:       {self.path}")
         if self.value:
@@ -98,10 +98,10 @@ def validate_quads(
     _conforms, results, _text = pyshacl_validate(data_graph, shacl_graph=core_shapes, inference="none")
     findings = [*_findings(results, shapes), *_sparql_findings(sparql_checks, triples, ontology)]
     if only is not None:  # nodes present only by their type are checked where they are described
-        shown = {_show(to_rdflib(node)) for node in only}
-        findings = [finding for finding in findings if finding.focus in shown]
+        findings = [finding for finding in findings if finding.focus in only]
     return ValidationReport(
-        findings=tuple(sorted(findings, key=lambda f: (f.focus, f.path or "", f.message))), triples=checked
+        findings=tuple(sorted(findings, key=lambda f: (show_node(f.focus), f.path or "", f.message))),
+        triples=checked,
     )
 
 
@@ -117,7 +117,7 @@ def _sparql_findings(checks: list[SparqlCheck], triples: list[ox.Triple], ontolo
     for violation in run_checks(checks, store):
         yield Finding(
             severity="Violation",
-            focus=_show(to_rdflib(violation.focus)) or "",
+            focus=violation.focus,
             path=None,
             value=_show(to_rdflib(violation.value)) if violation.value is not None else None,
             message=violation.message,
@@ -153,9 +153,11 @@ def _ancestors(ontology: Graph, relation: URIRef) -> dict[Node, set[Node]]:
 def _findings(results: Graph, shapes: Graph) -> Iterable[Finding]:
     for result in results.subjects(RDF.type, SH.ValidationResult):
         severity = results.value(result, SH.resultSeverity)
+        focus = from_rdflib(results.value(result, SH.focusNode))  # type: ignore[arg-type]
+        assert isinstance(focus, ox.NamedNode | ox.BlankNode)
         yield Finding(
             severity=compact(str(severity)).removeprefix("sh:") if severity else "Violation",
-            focus=_show(results.value(result, SH.focusNode)) or "",
+            focus=focus,
             path=_show(results.value(result, SH.resultPath)),
             value=_show(results.value(result, SH.value)),
             message=str(results.value(result, SH.resultMessage) or "(no message)"),
@@ -171,6 +173,11 @@ def _shape_name(shape: Node | None, shapes: Graph) -> str:
         if holder is not None:
             return f"{_show(holder)} ({_show(path)})" if path is not None else f"{_show(holder)} (SPARQL)"
     return _show(shape) or ""
+
+
+def show_node(node: ox.NamedNode | ox.BlankNode) -> str:
+    """A focus node as a report writes it: prefix:local where a known namespace covers it."""
+    return compact(node.value) if isinstance(node, ox.NamedNode) else str(node)
 
 
 def _show(node: Node | None) -> str | None:

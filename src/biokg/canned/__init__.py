@@ -1,24 +1,14 @@
 """Canned queries: grlc-style `.rq` files run with typed parameters bound as RDF terms."""
 
-from biokg.canned.answers import CannedAnswer
-from biokg.canned.catalogue import (
-    PAGE,
-    BoundQuery,
-    CannedQuery,
-    Catalogue,
-    FetchJson,
-    describe_parameters,
-    read_query,
-)
-from biokg.canned.parameters import Kind, Parameter, ParameterError
+from biokg.canned.catalogue import PAGE, BoundQuery, CannedQuery, Catalogue, describe_parameters, read_query
+from biokg.canned.parameters import Kind, Parameter
+from biokg.errors import ParameterError
 
 __all__ = [
     "PAGE",
     "BoundQuery",
-    "CannedAnswer",
     "CannedQuery",
     "Catalogue",
-    "FetchJson",
     "Kind",
     "Parameter",
     "ParameterError",

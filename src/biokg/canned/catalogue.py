@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from biokg.canned.answers import CannedAnswer, read_answer
-from biokg.canned.decorators import DecoratorError, name_value_pairs, read_decorators
-from biokg.canned.parameters import Parameter, ParameterError, parameters_in
+from biokg.canned.decorators import name_value_pairs, read_decorators
+from biokg.canned.parameters import Parameter, parameters_in
 from biokg.canned.placement import insert_into_where, projected_variables, where_group
-from biokg.errors import BiokgError, NotFoundError, engine_query_error
+from biokg.engine import FetchJson
+from biokg.engine.answers import ResultTable, read_solutions
+from biokg.errors import CannedQueryError, NotFoundError, ParameterError, engine_query_error
 from biokg.namespaces import compact
 from biokg.sparql_text import request_form
 
@@ -62,10 +63,6 @@ class CannedQuery:
     def tags(self) -> tuple[str, ...]:
         tags = self.decorators.get("tags") or ()
         return tuple(str(tag) for tag in ([tags] if isinstance(tags, str) else tags))
-
-    @property
-    def method(self) -> str:
-        return str(self.decorators.get("method") or "GET").upper()
 
     def parameter(self, name: str) -> Parameter:
         for parameter in self.parameters:
@@ -157,22 +154,25 @@ def read_query(path: Path) -> CannedQuery:
     try:
         ox.Store().query(text)
     except SyntaxError as error:
-        raise BiokgError(f"{source}: {engine_query_error(str(error))}") from None
+        raise CannedQueryError(f"{source}: {engine_query_error(str(error))}") from None
     form = request_form(text)
     if form not in ("SELECT", "ASK"):
-        raise BiokgError(f"{source}: a canned query must be a SELECT or ASK query")
+        raise CannedQueryError(f"{source}: a canned query must be a SELECT or ASK query")
+    method = str(decorators.get("method") or "GET").upper()
+    if method != "GET":
+        raise CannedQueryError(f"{source}: #+ method: {method} is not served; canned queries are answered to GET")
     names = {parameter.name for parameter in parameters}
     defaults = {str(k): str(v) for k, v in name_value_pairs(decorators.get("defaults"), "defaults", source).items()}
     enumerate_ = name_value_pairs(decorators.get("enumerate"), "enumerate", source)
     for decorator, named in (("defaults", defaults), ("enumerate", enumerate_)):
         stray = sorted(set(named) - names)
         if stray:
-            raise DecoratorError(
+            raise CannedQueryError(
                 f"{source}: #+ {decorator} names {stray[0]!r}, which is not a parameter of the query"
             )
     pagination = decorators.get("pagination")
     if pagination is not None and (not isinstance(pagination, int) or pagination < 1):
-        raise DecoratorError(f"{source}: #+ pagination must be a whole number of rows per page")
+        raise CannedQueryError(f"{source}: #+ pagination must be a whole number of rows per page")
     query = CannedQuery(
         name=path.stem,
         text=text,
@@ -190,10 +190,6 @@ def read_query(path: Path) -> CannedQuery:
     for name in query.computed_choices:
         query.choices_query(name)
     return query
-
-
-FetchJson = Callable[[str, int], bytes]
-"""Runs query text against the store and gives its SPARQL JSON answer with at most that many rows."""
 
 
 class Catalogue:
@@ -220,7 +216,7 @@ class Catalogue:
         """Run the query of every computed enumeration; its values become the parameter's choices."""
         for query in self.queries.values():
             for name in query.computed_choices:
-                answer = read_answer(fetch(query.choices_query(name), _MAX_CHOICES), _MAX_CHOICES)
+                answer = read_solutions(fetch(query.choices_query(name), _MAX_CHOICES), _MAX_CHOICES)
                 values = tuple(term.value for term, *_ in answer.rows if isinstance(term, (ox.NamedNode, ox.Literal)))
                 self._computed.setdefault(query.name, {})[name] = values
 
@@ -230,10 +226,10 @@ class Catalogue:
 
     def run(
         self, query: CannedQuery, given: Mapping[str, Sequence[str]], fetch: FetchJson, max_rows: int
-    ) -> tuple[BoundQuery, CannedAnswer]:
+    ) -> tuple[BoundQuery, ResultTable]:
         """Bind and run a canned query: a page of it if it is paginated, else at most `max_rows` rows."""
         bound, limit = self.bind(query, given, max_rows)
-        return bound, read_answer(fetch(bound.text, limit + 1), limit)
+        return bound, read_solutions(fetch(bound.text, limit + 1), limit)
 
     def bind(self, query: CannedQuery, given: Mapping[str, Sequence[str]], max_rows: int) -> tuple[BoundQuery, int]:
         """A canned query bound to the given values, and the rows to read of it: a page, or `max_rows`. Read one

@@ -7,11 +7,7 @@ from typing import Any
 
 import yaml
 
-from biokg.errors import BiokgError
-
-
-class DecoratorError(BiokgError):
-    """A decorator block that is not YAML or JSON, or a decorator with a value of the wrong shape."""
+from biokg.errors import CannedQueryError
 
 
 def read_decorators(query: str, source: str) -> dict[str, Any]:
@@ -25,9 +21,9 @@ def read_decorators(query: str, source: str) -> dict[str, Any]:
         try:
             decorators = yaml.safe_load(block)
         except yaml.YAMLError as error:
-            raise DecoratorError(f"{source}: the #+ decorators are not YAML: {error}") from None
+            raise CannedQueryError(f"{source}: the #+ decorators are not YAML: {error}") from None
     if not isinstance(decorators, dict):
-        raise DecoratorError(f"{source}: the #+ decorators must be a mapping of names to values")
+        raise CannedQueryError(f"{source}: the #+ decorators must be a mapping of names to values")
     return decorators
 
 
@@ -42,4 +38,4 @@ def name_value_pairs(value: Any, decorator: str, source: str) -> dict[str, Any]:
         for item in value:
             pairs.update({item: None} if isinstance(item, str) else {str(k): v for k, v in item.items()})
         return pairs
-    raise DecoratorError(f"{source}: #+ {decorator} must be a mapping or a list of 'name: value' entries")
+    raise CannedQueryError(f"{source}: #+ {decorator} must be a mapping or a list of 'name: value' entries")

@@ -17,7 +17,7 @@ from enum import Enum
 
 import pyoxigraph as ox
 
-from biokg.errors import BiokgError
+from biokg.errors import ParameterError
 from biokg.namespaces import PREFIXES
 
 XSD = PREFIXES["xsd"]
@@ -25,10 +25,6 @@ PARAMETER_PATTERN = re.compile(
     r"[?$](?P<underscores>__?)(?P<name>[A-Za-z0-9]+)"
     r"(?:_(?P<suffix>iri|number|literal|integer|[A-Za-z][\w-]*?_[A-Za-z0-9]+|[a-z]{2,3}))?(?![\w\u00b7])"
 )
-
-
-class ParameterError(BiokgError):
-    """A value that does not fit its parameter (wrong type, missing, unknown name)."""
 
 
 class Kind(Enum):

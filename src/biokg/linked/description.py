@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from biokg.canned import FetchJson
-from biokg.canned.answers import read_answer
+from biokg.engine import FetchJson
+from biokg.engine.answers import read_solutions
 from biokg.formats import Format
 from biokg.namespaces import PREFIXES
 from biokg.store.base import serialize_dataset
@@ -90,7 +90,7 @@ def _label_rows(
 
 
 def _rows(fetch: FetchJson, query: str) -> list[tuple]:  # type: ignore[type-arg]
-    return [tuple(row) for row in read_answer(fetch(query, _MAX_ROWS), _MAX_ROWS).rows]
+    return [tuple(row) for row in read_solutions(fetch(query, _MAX_ROWS), _MAX_ROWS).rows]
 
 
 def _iris_in(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from biokg.canned import FetchJson
-from biokg.canned.answers import read_answer
+from biokg.engine import FetchJson
+from biokg.engine.answers import read_solutions
 from biokg.linked.description import Description
 from biokg.namespaces import BASE, PREFIXES, compact, sparql_prologue
 from biokg.terms import text_of, words_of
@@ -130,7 +130,7 @@ def _sources(graphs: set[str], fetch: FetchJson) -> dict[str, Source]:
         }} ORDER BY ?g ?title"""
     )
     sources: dict[str, Source] = {}
-    for graph, title, issued in read_answer(fetch(query, 1000), 1000).rows:
+    for graph, title, issued in read_solutions(fetch(query, 1000), 1000).rows:
         if text_of(graph) and text_of(graph) not in sources:
             sources[text_of(graph)] = Source(text_of(graph), text_of(title), text_of(issued))
     return sources

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import pyoxigraph as ox
 
-from biokg.canned import FetchJson
-from biokg.canned.answers import read_answer
+from biokg.engine import FetchJson
+from biokg.engine.answers import read_solutions
 from biokg.formats import Format
 from biokg.linked.dumps import DUMP_FORMATS, dump_name
 from biokg.namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES
@@ -19,7 +20,6 @@ XSD = PREFIXES["xsd"]
 DATASET = BASE + "dataset"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 _COUNTS = {
-    "triples": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
     "entities": (
         f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?s), "{ID}")) }}'
     ),
@@ -27,11 +27,13 @@ _COUNTS = {
     "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
 }
 _CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c"
-_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
-def describe_dataset(fetch: FetchJson, public_url: str, modified: datetime) -> list[ox.Triple]:
-    """VoID and DCAT triples about the dataset; endpoint and dump links start at `public_url` (ending in /)."""
+def describe_dataset(
+    fetch: FetchJson, graph_sizes: Sequence[tuple[str, int]], public_url: str, modified: datetime
+) -> list[ox.Triple]:
+    """VoID and DCAT triples about the dataset, whose named graphs hold `graph_sizes` triples; endpoint and dump
+    links start at `public_url` (ending in /)."""
     dataset = ox.NamedNode(DATASET)
     triples = [
         _t(dataset, PREFIXES["rdf"] + "type", ox.NamedNode(VOID + "Dataset")),
@@ -47,6 +49,7 @@ def describe_dataset(fetch: FetchJson, public_url: str, modified: datetime) -> l
         _t(dataset, VOID + "vocabulary", ox.NamedNode(ONTOLOGY_IRI)),
         _t(dataset, DCAT + "landingPage", ox.NamedNode(public_url)),
     ]
+    triples.append(_t(dataset, VOID + "triples", _integer(sum(size for _, size in graph_sizes))))
     for name, query in _COUNTS.items():
         triples.append(_t(dataset, VOID + name, _integer(_single(fetch, query))))
     for fmt in DUMP_FORMATS:
@@ -58,11 +61,12 @@ def describe_dataset(fetch: FetchJson, public_url: str, modified: datetime) -> l
             _t(partition, VOID + "class", row[0]),
             _t(partition, VOID + "entities", _integer(int(row[1].value))),
         ]
-    for row in _rows(fetch, _GRAPHS):
+    for name, size in graph_sizes:
+        graph = ox.NamedNode(name)
         triples += [
-            _t(dataset, VOID + "subset", row[0]),
-            _t(row[0], PREFIXES["rdf"] + "type", ox.NamedNode(VOID + "Dataset")),
-            _t(row[0], VOID + "triples", _integer(int(row[1].value))),
+            _t(dataset, VOID + "subset", graph),
+            _t(graph, PREFIXES["rdf"] + "type", ox.NamedNode(VOID + "Dataset")),
+            _t(graph, VOID + "triples", _integer(size)),
         ]
     return triples
 
@@ -91,7 +95,7 @@ def _integer(value: int) -> ox.Literal:
 
 
 def _rows(fetch: FetchJson, query: str) -> list[tuple]:  # type: ignore[type-arg]
-    return [tuple(row) for row in read_answer(fetch(query, 100_000), 100_000).rows]
+    return [tuple(row) for row in read_solutions(fetch(query, 100_000), 100_000).rows]
 
 
 def _single(fetch: FetchJson, query: str) -> int:

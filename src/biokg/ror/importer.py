@@ -20,7 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from biokg.errors import BiokgError
+from biokg.errors import ImportFailedError
 from biokg.namespaces import BASE, GRAPH, ID, PREFIXES
 from biokg.rdflib_bridge import graph_of
 from biokg.ror.mapping import (
@@ -37,7 +37,7 @@ from biokg.ror.records import read_records
 from biokg.sources import Sources
 from biokg.store.base import Store, select
 from biokg.terms import text_of
-from biokg.validation import Finding, validate_quads
+from biokg.validation import Finding, show_node, validate_quads
 
 ROR_GRAPH = ox.NamedNode(str(GRAPH["ror"]))
 ROR_SOURCE = ox.NamedNode(f"{ID}source/ror")
@@ -83,11 +83,6 @@ class RecordFilter:
         }
         kinds = set(record.get("types") or [])
         return (not self.countries or bool(codes & self.countries)) and (not self.types or bool(kinds & self.types))
-
-
-@dataclass
-class ImportFailedError(BiokgError):
-    """The records left after the rejections still do not conform (a fault no single record can be blamed for)."""
 
 
 @dataclass
@@ -183,8 +178,8 @@ class _Import:
             focus = {record.iri for record in batch} | {self.iri_of(other) for other in stubbed}
             findings = self._check([*triples, *context, *stubs], focus)
             owners = {record.iri.value: record.ror_id for record in batch}
-            self._reject([f for f in findings if _expand(f.focus) in owners], owners)
-            self._reject_referrers_of_wrong_stubs([f for f in findings if _expand(f.focus) not in owners])
+            self._reject([f for f in findings if f.focus.value in owners], owners)
+            self._reject_referrers_of_wrong_stubs([f for f in findings if f.focus.value not in owners])
             checked_stubs |= stubbed
         for _attempt in range(_ATTEMPTS):  # stubs for records rejected after others that refer to them passed
             stubs = [t for t in self.stubs() if _ror_id_in(text_of(t.subject)) not in checked_stubs]
@@ -198,7 +193,7 @@ class _Import:
 
     def _reject_referrers_of_wrong_stubs(self, findings: Iterable[Finding]) -> None:
         for finding in findings:
-            other = _ror_id_in(_expand(finding.focus))
+            other = _ror_id_in(finding.focus.value)
             if other:
                 for referrer in sorted(self.index.referrers.get(other, ())):
                     self._reject_id(referrer, f"it refers to {other}, whose stub is wrong: {finding.message}")
@@ -241,16 +236,18 @@ class _Import:
 
     def _reject(self, findings: Iterable[Finding], owners: dict[str, str]) -> None:
         for finding in findings:
-            ror_id = owners.get(finding.focus) or owners.get(_expand(finding.focus))
+            ror_id = owners.get(finding.focus.value)
             if ror_id is None:
-                raise ImportFailedError(f"{finding.focus}, which no record of the batch owns: {_described(finding)}")
+                raise ImportFailedError(
+                    f"{show_node(finding.focus)}, which no record of the batch owns: {_described(finding)}"
+                )
             self._reject_id(ror_id, _described(finding))
 
     def _reject_located_in(self, finding: Finding) -> None:
-        place = _expand(finding.focus)
+        place = finding.focus.value
         for ror_id, places in self.index.located.items():
             if place in places:
-                self._reject_id(ror_id, f"its place {finding.focus} is wrong: {_described(finding)}")
+                self._reject_id(ror_id, f"its place {show_node(finding.focus)} is wrong: {_described(finding)}")
         self.index.places.pop(place, None)
 
     def _reject_id(self, ror_id: str, message: str) -> None:
@@ -302,14 +299,6 @@ def _batches(records: Iterable[MappedRecord]) -> Iterator[tuple[MappedRecord, ..
     iterator = iter(records)
     while batch := tuple(itertools.islice(iterator, BATCH)):
         yield batch
-
-
-def _expand(shown: str) -> str:
-    """A finding's node as an IRI: findings write IRIs as prefix:local where they can."""
-    prefix, colon, local = shown.partition(":")
-    if shown.startswith("<") and shown.endswith(">"):
-        return shown[1:-1]
-    return PREFIXES[prefix] + local if colon and prefix in PREFIXES else shown
 
 
 def _described(finding: Finding) -> str:

@@ -21,11 +21,6 @@ class SelectResult:
     variables: tuple[str, ...]
     rows: tuple[tuple[Term | None, ...], ...]
 
-    def column(self, variable: str) -> list[Term | None]:
-        """The values of one variable, row by row."""
-        index = self.variables.index(variable)
-        return [row[index] for row in self.rows]
-
 
 Answer = SelectResult | bool | tuple[ox.Triple, ...]
 """What a query gives: rows for SELECT, a boolean for ASK, triples for CONSTRUCT and DESCRIBE."""
@@ -41,10 +36,6 @@ class Store(Protocol):
 
     def query(self, query: str) -> Answer:
         """Run a query and give its whole answer."""
-        ...
-
-    def query_serialized(self, query: str, fmt: Format) -> bytes:
-        """Run a query and give its answer written in `fmt`, by the engine's own writer where it has one."""
         ...
 
     def replace_graphs(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from biokg.errors import QuerySyntaxError, engine_query_error
+from biokg.errors import engine_query_error
 from biokg.formats import Format
 from biokg.store.base import Answer, Progress, normalize, serialize_dataset
 from biokg.store.generations import Generations
@@ -36,14 +36,13 @@ class EmbeddedStore:
             self._generations.remove_stale()
             self._store = ox.Store(str(generation))
 
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The Oxigraph store itself, for the query engine (which writes answers with its own writers)."""
+        return self._store
+
     def query(self, query: str) -> Answer:
         return normalize(self._run(query))
-
-    def query_serialized(self, query: str, fmt: Format) -> bytes:
-        answer = self._run(query)
-        if isinstance(answer, ox.QueryTriples) != isinstance(fmt.oxigraph, ox.RdfFormat):
-            raise QuerySyntaxError(f"the format {fmt.name} does not fit the answer of this query")
-        return answer.serialize(format=fmt.oxigraph) or b""  # type: ignore[arg-type]
 
     def replace_graphs(
         self,

@@ -11,34 +11,24 @@ import http.client
 import math
 import socket
 import urllib.error
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
 import httpx
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, JSONLD, POST, RDFXML, TURTLE, URLENCODED, XML, SPARQLWrapper
+from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from biokg.errors import PartialResultError, QuerySyntaxError, StoreError, StoreTimeoutError, position_in
 from biokg.formats import Format, format_named
 from biokg.namespaces import BASE
-from biokg.sparql_text import request_form
+from biokg.sparql_text import query_form
 from biokg.store.base import Answer, Progress, normalize, serialize_dataset
-from biokg.store.capped import KeptReader, capped_answer
 
-# SPARQLWrapper's name for each format whose store answer is passed through as it is (unless cut at the row cap).
-# The others are fetched as JSON results or Turtle and written anew: N-Triples, TriG and N-Quads, which
-# SPARQLWrapper cannot ask for; TSV, which Virtuoso writes with quoted names instead of the ?variables of the W3C
-# format; and CSV, which Oxigraph cannot parse to count its rows.
-_WRAPPER_FORMATS = {
-    "json": JSON,
-    "xml": XML,
-    "turtle": TURTLE,
-    "jsonld": JSONLD,
-    "rdfxml": RDFXML,
-}
+Dataset = tuple[tuple[str, ...], tuple[str, ...]]
+"""A query's default graphs and named graphs (SPARQL 1.1 Protocol); both empty for the store's own dataset."""
 # Only graphs under biokg's base are biokg's: stores keep graphs of their own (Virtuoso's system graphs).
 _OWN_GRAPHS = f'FILTER (STRSTARTS(STR(?g), "{BASE}"))'
 
@@ -65,45 +55,13 @@ class RemoteStore:
         self.name = f"SPARQL store at {config.query_url}"
 
     def query(self, query: str) -> Answer:
-        form = _query_form(query)
+        form = query_form(query)
+        fmt = format_named("json" if form in ("SELECT", "ASK") else "turtle")
+        with self.response(query, fmt) as response:
+            raw = bytes(response.read())
         if form in ("SELECT", "ASK"):
-            raw = self._fetch(query, format_named("json"))
             return normalize(ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON))
-        return tuple(
-            quad.triple for quad in ox.parse(self._fetch(query, format_named("turtle")), format=ox.RdfFormat.TURTLE)
-        )
-
-    def query_serialized(
-        self, query: str, fmt: Format, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()
-    ) -> bytes:
-        """Like Store.query_serialized; the graphs, if given, are the query's dataset (SPARQL 1.1 Protocol)."""
-        return self.query_capped(query, fmt, (tuple(default_graphs), tuple(named_graphs)))[0]
-
-    def query_capped(
-        self,
-        query: str,
-        fmt: Format,
-        dataset: tuple[tuple[str, ...], tuple[str, ...]] = ((), ()),
-        max_rows: int | None = None,
-        max_bytes: int | None = None,
-    ) -> tuple[bytes, bool]:
-        """The answer written in `fmt`, at most `max_rows` rows or triples, and whether it was cut; refused past
-        `max_bytes` read. Reading stops at either limit, so a huge answer is never held whole."""
-        form = _query_form(query)
-        if (form in ("SELECT", "ASK")) != isinstance(fmt.oxigraph, ox.QueryResultsFormat):
-            raise QuerySyntaxError(f"the format {fmt.name} does not fit the answer of a {form} query")
-        if fmt.name in _WRAPPER_FORMATS:
-            written = fmt
-        else:
-            written = format_named("json" if form in ("SELECT", "ASK") else "turtle")
-        with self._response(query, written, dataset) as response:
-            answer = KeptReader(response, max_bytes)
-            if written is fmt and max_rows is None:
-                return answer.whole(), False
-            try:
-                return capped_answer(answer, written, fmt, max_rows)
-            except SyntaxError as error:
-                raise StoreError(f"{self.name} sent an answer that is not valid {written.name}: {error}") from None
+        return tuple(quad.triple for quad in ox.parse(raw, format=ox.RdfFormat.TURTLE))
 
     def replace_graphs(
         self, quads: Iterable[ox.Quad], on_progress: Progress | None = None, graphs: Iterable[str] = ()
@@ -146,15 +104,11 @@ class RemoteStore:
         assert not isinstance(answer, bool | tuple) and answer.rows[0][0] is not None
         return int(answer.rows[0][0].value)
 
-    def _fetch(self, query: str, fmt: Format) -> bytes:
-        with self._response(query, fmt, ((), ())) as response:
-            return bytes(response.read())
-
     @contextmanager
-    def _response(
-        self, query: str, fmt: Format, dataset: tuple[tuple[str, ...], tuple[str, ...]]
-    ) -> Iterator[http.client.HTTPResponse]:
-        """The store's answer to a query, to be read; errors, while asking or reading, name the store."""
+    def response(self, query: str, fmt: Format, dataset: Dataset = ((), ())) -> Iterator[http.client.HTTPResponse]:
+        """The store's answer to a query in a format it writes (one with a `remote_name`), to be read; errors,
+        while asking or reading, name the store."""
+        assert fmt.remote_name is not None, f"a remote store is not asked for {fmt.name}"
         wrapper = SPARQLWrapper(self.config.query_url)
         for graph in dataset[0]:
             wrapper.addDefaultGraph(graph)
@@ -163,7 +117,7 @@ class RemoteStore:
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(URLENCODED)
         wrapper.setTimeout(math.ceil(self.config.timeout))
-        wrapper.setReturnFormat(_WRAPPER_FORMATS[fmt.name])
+        wrapper.setReturnFormat(fmt.remote_name)
         if self.config.user:
             wrapper.setHTTPAuth(self.config.auth.upper())
             wrapper.setCredentials(self.config.user, self.config.password or "")
@@ -216,7 +170,7 @@ class RemoteStore:
             self._send("DELETE", self.config.graph_store_url, params=params, missing_is_fine=True)
             return
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        headers = {"Content-Type": "application/n-triples"}
+        headers = {"Content-Type": format_named("ntriples").media_type}
         self._send("PUT", self.config.graph_store_url, params=params, content=body, headers=headers)
 
     def _post_update(self, by_graph: dict[ox.NamedNode, list[ox.Triple]]) -> None:
@@ -242,15 +196,6 @@ class RemoteStore:
             return
         if response.status_code >= 300:
             raise StoreError(f"{self.name} refused the write: HTTP {response.status_code}: {response.text[:500]}")
-
-
-def _query_form(query: str) -> str:
-    form = request_form(query)
-    if form is None:
-        raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    if form == "UPDATE":
-        raise QuerySyntaxError("this is a SPARQL update, not a query")
-    return form
 
 
 def _server_message(error: SPARQLWrapperException) -> str:

@@ -21,7 +21,7 @@ class BiokgApp(FastAPI):
 
     def openapi(self) -> dict[str, Any]:
         schema = super().openapi()
-        schema["paths"].setdefault("/sparql", sparql.OPENAPI_PATH)
+        schema["paths"].setdefault("/sparql", sparql.openapi_path())
         return schema
 
 

@@ -7,18 +7,18 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 
-from biokg.canned import PAGE, BoundQuery, CannedAnswer, CannedQuery, Kind, Parameter, describe_parameters
-from biokg.canned.answers import read_answer
+from biokg.canned import PAGE, BoundQuery, CannedQuery, Kind, Parameter, describe_parameters
 from biokg.canned.parameters import XSD
+from biokg.engine import QueryJob
+from biokg.engine.answers import ResultTable, read_solutions
 from biokg.errors import AnswerTooLargeError, BiokgError
-from biokg.formats import Format, ResultKind, candidates_for, format_for_parameter, negotiate
+from biokg.formats import ResultKind, choose_format, formats_of, openapi_content, results_schema
 from biokg.web.context import ContextDep, ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
-from biokg.web.errors import HttpError, status_of
+from biokg.web.errors import status_of
 from biokg.web.pages import page
 from biokg.web.sparql import CLIENT_CLOSED_REQUEST, TRUNCATED_HEADER, parse_form
 from biokg.web.sparql_page import PAGE_ROWS, page_bytes, too_large_for_a_page
-from biokg.workers import QueryJob
 
 FORMAT = "format"
 _SCHEMAS: dict[Kind, dict[str, Any]] = {
@@ -36,17 +36,6 @@ _TYPED_SCHEMAS: dict[str, dict[str, Any]] = {
     XSD + "decimal": {"type": "number"},
     XSD + "boolean": {"type": "boolean"},
 }
-_RDF_TERM = {
-    "type": "object",
-    "properties": {
-        "type": {"enum": ["uri", "literal", "bnode", "triple"]},
-        "value": {"type": "string"},
-        "xml:lang": {"type": "string"},
-        "datatype": {"type": "string"},
-    },
-    "required": ["type", "value"],
-}
-
 router = APIRouter()
 
 
@@ -132,7 +121,8 @@ def _endpoint(query: CannedQuery) -> Any:
     async def run_canned(request: Request) -> Response:
         context = server_context(request)
         given = _given(request)
-        fmt = _choose_format(given.pop(FORMAT, []), request.headers.get("accept"))
+        requested = next(iter(given.pop(FORMAT, [])), None)
+        fmt = choose_format(formats_of(ResultKind.SOLUTIONS), request.headers.get("accept"), requested)
         limits = (context.settings.max_rows, context.settings.max_answer_bytes)
         answered = await _run(request, context, query, given, *limits)
         if answered is None:
@@ -157,34 +147,20 @@ async def _run(
     given: dict[str, list[str]],
     max_rows: int,
     max_bytes: int,
-) -> tuple[BoundQuery, CannedAnswer] | None:
+) -> tuple[BoundQuery, ResultTable] | None:
     """Bind and run a canned query in a query worker, reading a page or at most `max_rows` rows and `max_bytes`
     bytes; None when the client left first (its query was stopped)."""
     bound, limit = context.catalogue.bind(query, given, max_rows)
     job = QueryJob(bound.text, "json", max_rows=limit + 1, max_bytes=max_bytes)  # a row more says if there are more
     outcome = await unless_disconnected(request, context.engine.answer(job))
-    return None if outcome is None else (bound, read_answer(outcome.body, limit))
+    return None if outcome is None else (bound, read_solutions(outcome.body, limit))
 
 
 def _given(request: Request) -> dict[str, list[str]]:
     return parse_form(request.scope["query_string"], "the URL")
 
 
-def _choose_format(requested: list[str], accept: str | None) -> Format:
-    candidates = candidates_for(ResultKind.SOLUTIONS)
-    if requested:
-        chosen = format_for_parameter(requested[0], ResultKind.SOLUTIONS)
-        if chosen is None:
-            raise HttpError(406, f"format={requested[0]} is not one of: {', '.join(f.name for f in candidates)}")
-        return chosen
-    chosen = negotiate(accept, candidates)
-    if chosen is None:
-        types = ", ".join(fmt.media_type for fmt in candidates)
-        raise HttpError(406, f"none of the accepted media types ({accept}) is offered: {types}")
-    return chosen
-
-
-def _next_page_url(request: Request, bound: BoundQuery, answer: CannedAnswer) -> str | None:
+def _next_page_url(request: Request, bound: BoundQuery, answer: ResultTable) -> str | None:
     """The URL of the next page, only when the answer had rows past this page (one more row was fetched)."""
     if not (bound.page_size and answer.more):
         return None
@@ -246,31 +222,15 @@ def _openapi_parameters(query: CannedQuery, choices: dict[str, tuple[str, ...]])
             "in": "query",
             "required": False,
             "description": "Answer format, instead of the Accept header",
-            "schema": {"type": "string", "enum": [fmt.name for fmt in candidates_for(ResultKind.SOLUTIONS)]},
+            "schema": {"type": "string", "enum": [fmt.name for fmt in formats_of(ResultKind.SOLUTIONS)]},
         }
     )
     return described
 
 
 def _openapi_response(query: CannedQuery) -> dict[str, Any]:
-    binding = {"type": "object", "properties": {variable: _RDF_TERM for variable in query.variables}}
-    results = {
-        "type": "object",
-        "properties": {
-            "head": {"type": "object", "properties": {"vars": {"type": "array", "items": {"type": "string"}}}},
-            "results": {
-                "type": "object",
-                "properties": {"bindings": {"type": "array", "items": binding}},
-            },
-            "boolean": {"type": "boolean"},
-        },
-    }
+    schemas = {"json": results_schema(query.variables)}
     return {
         "description": "The answer, as SPARQL 1.1 Query Results",
-        "content": {
-            "application/sparql-results+json": {"schema": results},
-            "application/sparql-results+xml": {},
-            "text/csv": {"schema": {"type": "string"}},
-            "text/tab-separated-values": {"schema": {"type": "string"}},
-        },
+        "content": openapi_content(formats_of(ResultKind.SOLUTIONS), schemas),
     }

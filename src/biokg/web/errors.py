@@ -5,56 +5,50 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
-from biokg.canned import ParameterError
 from biokg.errors import (
-    AnswerTooLargeError,
     BiokgError,
+    EngineBusyError,
+    EngineError,
+    HttpError,
+    LimitError,
+    NotAcceptableError,
     NotFoundError,
-    PartialResultError,
+    ParameterError,
     QuerySyntaxError,
+    RefusedQueryError,
     StoreError,
     StoreTimeoutError,
 )
-from biokg.guard import RefusedQueryError
-from biokg.workers import (
-    EngineBusyError,
-    EngineCrashError,
-    QueryEvaluationError,
-    QueryMemoryError,
-    QueryTimeoutError,
-)
 
-
-class HttpError(BiokgError):
-    """An error of the request itself (missing parameter, wrong media type ...) with its status."""
-
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        super().__init__(message)
-
-
-STATUS: list[tuple[type[BiokgError], int]] = [
-    (QuerySyntaxError, 400),
-    (ParameterError, 400),
-    (RefusedQueryError, 400),
-    (NotFoundError, 404),
-    (QueryTimeoutError, 503),
-    (QueryMemoryError, 503),
-    (AnswerTooLargeError, 503),
-    (EngineBusyError, 503),
-    (EngineCrashError, 500),
-    (QueryEvaluationError, 500),
-    (PartialResultError, 502),
-    (StoreTimeoutError, 504),
-    (StoreError, 502),
+STATUS: list[tuple[type[BiokgError], int, str]] = [
+    (QuerySyntaxError, 400, "The query is malformed (line and column)"),
+    (RefusedQueryError, 400, "The query is refused (an update, SERVICE, too long or too deeply nested)"),
+    (ParameterError, 400, "A parameter's value does not fit its type"),
+    (NotFoundError, 404, "Nothing is there"),
+    (NotAcceptableError, 406, "No format that the request accepts can write this answer"),
+    (LimitError, 503, "The query passed its time, memory or answer size limit, or no worker was free"),
+    (EngineError, 500, "The query engine failed on the query"),
+    (StoreTimeoutError, 504, "The store did not answer in time"),
+    (StoreError, 502, "The store failed to answer, or answered with a partial result"),
 ]
+"""Each kind of error with its status and how the OpenAPI description says it; the first that fits decides."""
 
 
 def status_of(error: BiokgError) -> int:
     """The HTTP status of an error."""
     if isinstance(error, HttpError):
         return error.status
-    return next((status for kind, status in STATUS if isinstance(error, kind)), 500)
+    return next((status for kind, status, _ in STATUS if isinstance(error, kind)), 500)
+
+
+def described(*kinds: type[BiokgError]) -> dict[str, dict[str, str]]:
+    """OpenAPI responses for the errors a route may answer with, by status."""
+    responses: dict[str, dict[str, str]] = {}
+    for kind, status, description in STATUS:
+        if any(issubclass(kind, given) or issubclass(given, kind) for given in kinds):
+            text = responses.get(str(status), {}).get("description")
+            responses[str(status)] = {"description": f"{text}; {description.lower()}" if text else description}
+    return responses
 
 
 def headers_of(error: BiokgError) -> dict[str, str]:

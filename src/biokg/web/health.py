@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from biokg.engine import QueryJob
 from biokg.errors import BiokgError
 from biokg.web.context import ContextDep
-from biokg.workers import QueryJob
 
 router = APIRouter()
 

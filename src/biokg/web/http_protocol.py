@@ -20,6 +20,8 @@ import logging
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from biokg.formats import PLAIN_TEXT
+
 MAX_URL_BYTES = 65_535
 MAX_HEAD_BYTES = 256 * 1024
 URL_TOO_LONG = (
@@ -148,7 +150,7 @@ class HttpProtocol(HttpToolsProtocol):
         head = [b"HTTP/1.1 " + status + b"\r\n"]
         head += [name + b": " + value + b"\r\n" for name, value in self.server_state.default_headers]
         head += [
-            b"content-type: text/plain; charset=utf-8\r\n",
+            b"content-type: " + PLAIN_TEXT.encode() + b"\r\n",
             b"content-length: " + str(len(body)).encode() + b"\r\n",
             b"connection: close\r\n\r\n",
         ]

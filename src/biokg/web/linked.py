@@ -9,14 +9,17 @@ allows, so a client makes one request instead of two.
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import HTMLResponse
+from starlette.convertors import Convertor, register_url_convertor
 
-from biokg.canned.answers import read_answer
-from biokg.engine import json_fetcher
-from biokg.formats import HTML, Format, ResultKind, candidates_for
+from biokg.engine import FetchJson, json_fetcher
+from biokg.engine.answers import read_solutions
+from biokg.errors import NotFoundError
+from biokg.formats import GZIP, HTML, PLAIN_TEXT, Format, ResultKind, Row, format_named, formats_of
 from biokg.linked.description import describe, graph_quads, write_quads
 from biokg.linked.dumps import DUMP_FORMATS, dump_name
 from biokg.linked.page import build_page, build_terms
@@ -29,7 +32,24 @@ from biokg.web.pages import page, templates
 from biokg.web.representation import cache_validators, choose, not_modified, represent, split_extension
 
 router = APIRouter(tags=["linked data"])
-RDF_FORMATS = candidates_for(ResultKind.GRAPH)
+VOCABULARIES = {"ontology": (ONTOLOGY_IRI, "biokg ontology"), "shapes": (SHAPES_IRI, "biokg SHACL shapes")}
+"""The vocabularies served at their IRIs: the graph each is loaded into, and the title of its documentation."""
+_VOCABULARY_DOCUMENT = f"(?:{'|'.join(VOCABULARIES)})(?:\\.[a-z]+)?"
+
+
+class _VocabularyDocument(Convertor[str]):
+    """A vocabulary's path, with or without a format's extension (`ontology`, `shapes.ttl`)."""
+
+    regex = _VOCABULARY_DOCUMENT
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("vocabulary", _VocabularyDocument())
 _HOME_CLASSES = (
     sparql_prologue()
     + """
@@ -50,8 +70,8 @@ SELECT ?entity (SAMPLE(?name) AS ?label) WHERE {
 @router.get("/", response_class=HTMLResponse, summary="Home page: what the graph holds, and where to go")
 async def home(request: Request, context: ContextDep) -> Response:
     fetch = json_fetcher(context.engine)
-    classes = await in_thread(lambda query: read_answer(fetch(query, 1000), 1000).rows, _HOME_CLASSES)
-    entities = await in_thread(lambda query: read_answer(fetch(query, 1000), 1000).rows, _HOME_ENTITIES)
+    classes = await in_thread(_rows, fetch, _HOME_CLASSES)
+    entities = await in_thread(_rows, fetch, _HOME_ENTITIES)
     return page(
         request,
         "home.html",
@@ -80,35 +100,30 @@ async def _resource(path: str, request: Request, context: ServerContext) -> Resp
     except ValueError:
         return _not_found(request, fmt, f"{path} is not a valid IRI path")
     fetch = json_fetcher(context.engine)
-    description = await in_thread(lambda resource: describe(resource, fetch), iri)
+    description = await in_thread(describe, iri, fetch)
     if not description.found:
         return _not_found(request, fmt, f"the graph holds nothing about <{iri.value}>")
     if fmt is HTML:
-        view = await in_thread(lambda found: build_page(found, fetch), description)
+        view = await in_thread(build_page, description, fetch)
         incoming = f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri.value}> }} }}"
         html = _render("resource.html", request, page=view, path="/" + stem, incoming_query=incoming)
         return represent(request, "/" + stem, fmt, lambda _: html, context.loaded_at)
     return represent(request, "/" + stem, fmt, description.write, context.loaded_at)
 
 
-@router.get("/ontology", summary="The biokg ontology (OWL), or its documentation for browsers")
-async def ontology(request: Request, context: ContextDep) -> Response:
-    return await _vocabulary(ONTOLOGY_IRI, "biokg ontology", request, context, None)
-
-
-@router.get("/ontology.{extension}", include_in_schema=False)
-async def ontology_file(extension: str, request: Request, context: ContextDep) -> Response:
-    return await _vocabulary(ONTOLOGY_IRI, "biokg ontology", request, context, _extension(extension))
-
-
-@router.get("/shapes", summary="The SHACL shapes the data conforms to, or their documentation for browsers")
-async def shapes(request: Request, context: ContextDep) -> Response:
-    return await _vocabulary(SHAPES_IRI, "biokg SHACL shapes", request, context, None)
-
-
-@router.get("/shapes.{extension}", include_in_schema=False)
-async def shapes_file(extension: str, request: Request, context: ContextDep) -> Response:
-    return await _vocabulary(SHAPES_IRI, "biokg SHACL shapes", request, context, _extension(extension))
+@router.get("/{document:vocabulary}", summary="The ontology (OWL) or the SHACL shapes, or their documentation")
+async def vocabulary(
+    document: Annotated[
+        str, Path(pattern=f"^{_VOCABULARY_DOCUMENT}$", description="ontology or shapes, with an extension or not")
+    ],
+    request: Request,
+    context: ContextDep,
+) -> Response:
+    name, fixed = split_extension(document)
+    if name not in VOCABULARIES:
+        raise NotFoundError(f"/{document}: no format has the extension {document.rpartition('.')[2]!r}")
+    graph, title = VOCABULARIES[name]
+    return await _vocabulary(graph, title, request, context, fixed)
 
 
 async def _vocabulary(
@@ -116,7 +131,7 @@ async def _vocabulary(
 ) -> Response:
     fmt = choose(request, fixed)
     fetch = json_fetcher(context.engine)
-    quads = await in_thread(lambda name: graph_quads(name, fetch), graph)
+    quads = await in_thread(graph_quads, graph, fetch)
     path = "/" + graph[len(BASE) :]
     if fmt is HTML:
         sections, labels = build_terms(quads)
@@ -145,12 +160,13 @@ async def _vocabulary(
 
 @router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
 async def void(request: Request, context: ContextDep) -> Response:
-    fmt = choose(request, None, RDF_FORMATS)
+    rdf_formats = formats_of(ResultKind.GRAPH)
+    fmt = choose(request, None, rdf_formats)
     public_url = context.settings.public_url or str(request.base_url)
     public_url = public_url if public_url.endswith("/") else public_url + "/"
     fetch = json_fetcher(context.engine)
     if "void " + public_url not in context.memo:
-        triples = await in_thread(lambda url: describe_dataset(fetch, url, context.loaded_at), public_url)
+        triples = await in_thread(describe_dataset, fetch, context.graph_sizes, public_url, context.loaded_at)
         context.memo["void " + public_url] = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
     def write(chosen: Format) -> bytes:
@@ -162,7 +178,7 @@ async def void(request: Request, context: ContextDep) -> Response:
             context.memo[key] = write_quads(quads, chosen)
         return context.memo[key]
 
-    return represent(request, "/.well-known/void", fmt, write, context.loaded_at, RDF_FORMATS)
+    return represent(request, "/.well-known/void", fmt, write, context.loaded_at, rdf_formats)
 
 
 @router.get("/dumps/", response_class=HTMLResponse, summary="The full dumps of the dataset")
@@ -174,28 +190,27 @@ def dumps_index(request: Request) -> Response:
 async def dump(name: str, request: Request, context: ContextDep) -> Response:
     made = await in_thread(context.dumps.get, name) if context.dumps else None
     if made is None:
-        return Response(f"no dump named {name}; /dumps/ lists them\n", status_code=404, media_type="text/plain")
+        return Response(f"no dump named {name}; /dumps/ lists them\n", status_code=404, media_type=PLAIN_TEXT)
     headers = {**cache_validators(made, context.loaded_at), "Content-Disposition": f'attachment; filename="{name}"'}
     if not_modified(request, headers["ETag"], context.loaded_at):
         return Response(status_code=304, headers=headers)
-    return Response(made, media_type="application/gzip", headers=headers)
+    return Response(made, media_type=GZIP, headers=headers)
 
 
 @router.get("/context.jsonld", summary="The JSON-LD context of biokg's prefixes")
 def jsonld_context() -> Response:
     body = json.dumps({"@context": PREFIXES}, indent=2)
-    return Response(body, media_type="application/ld+json")
+    return Response(body, media_type=format_named("jsonld").media_type)
 
 
-def _extension(extension: str) -> Format | None:
-    _stem, fmt = split_extension("x." + extension)
-    return fmt
+def _rows(fetch: FetchJson, query: str) -> tuple[Row, ...]:
+    return read_solutions(fetch(query, 1000), 1000).rows
 
 
 def _not_found(request: Request, fmt: Format, message: str) -> Response:
     if fmt is HTML:
         return page(request, "not_found.html", status_code=404, message=message)
-    return Response(message + "\n", status_code=404, media_type="text/plain")
+    return Response(message + "\n", status_code=404, media_type=PLAIN_TEXT)
 
 
 def _render(template: str, request: Request, **values: object) -> bytes:

@@ -9,6 +9,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from biokg.formats import PLAIN_TEXT
+
 access_log = logging.getLogger("biokg.access")
 
 
@@ -17,7 +19,7 @@ async def _plain(send: Send, status: int, text: str) -> None:
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+            "headers": [(b"content-type", PLAIN_TEXT.encode())],
         }
     )
     await send({"type": "http.response.body", "body": text.encode()})

@@ -9,38 +9,33 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from fastapi import Request, Response
 
-from biokg.formats import HTML, Format, ResultKind, candidates_for, negotiate
-from biokg.web.errors import HttpError
+from biokg.formats import HTML, Format, ResultKind, choose_format, formats_of
 
-DOCUMENT_FORMATS: list[Format] = [*candidates_for(ResultKind.GRAPH), HTML]
-"""What a resource's description is offered as: Turtle first (for RDF clients that accept anything), then the
-other RDF formats, and HTML for browsers (they ask for text/html with the highest quality)."""
-EXTENSIONS = {fmt.extension: fmt for fmt in DOCUMENT_FORMATS}
+
+def document_formats() -> list[Format]:
+    """What a resource's description is offered as: Turtle first (for RDF clients that accept anything), then the
+    other RDF formats, and HTML for browsers (they ask for text/html with the highest quality)."""
+    return [*formats_of(ResultKind.GRAPH), HTML]
 
 
 def split_extension(path: str) -> tuple[str, Format | None]:
     """`person/x.ttl` to (`person/x`, Turtle); a path without a known extension stays as it is."""
     stem, dot, extension = path.rpartition(".")
-    if dot and "/" not in extension and extension in EXTENSIONS:
-        return stem, EXTENSIONS[extension]
+    if dot and "/" not in extension:
+        for fmt in document_formats():
+            if fmt.extension == extension:
+                return stem, fmt
     return path, None
 
 
-def choose(request: Request, fixed: Format | None, offered: list[Format] = DOCUMENT_FORMATS) -> Format:
+def choose(request: Request, fixed: Format | None, offered: Sequence[Format] | None = None) -> Format:
     """The format an extension fixed, else the one the Accept header prefers; 406 when none is acceptable."""
-    if fixed is not None:
-        return fixed
-    accept = request.headers.get("accept")
-    chosen = negotiate(accept, offered)
-    if chosen is None:
-        types = ", ".join(fmt.media_type for fmt in offered)
-        raise HttpError(406, f"none of the accepted media types ({accept}) is offered here: {types}")
-    return chosen
+    return fixed or choose_format(offered or document_formats(), request.headers.get("accept"))
 
 
 def represent(
@@ -49,10 +44,11 @@ def represent(
     fmt: Format,
     write: Callable[[Format], bytes],
     modified: datetime,
-    offered: list[Format] = DOCUMENT_FORMATS,
+    offered: Sequence[Format] | None = None,
     status_code: int = 200,
 ) -> Response:
     """The response for one representation of the document at `path` (without extension)."""
+    offered = offered or document_formats()
     body = write(fmt)
     validators = cache_validators(fmt.name.encode() + b"\0" + body, modified)
     alternates = ", ".join(

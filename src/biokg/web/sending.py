@@ -12,7 +12,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from biokg.workers import EngineBusyError
+from biokg.errors import EngineBusyError
 
 STREAM_FROM_BYTES = 1 << 20
 SLICE_BYTES = 1 << 16

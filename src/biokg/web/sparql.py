@@ -1,7 +1,7 @@
 """The query operation of the SPARQL 1.1 Protocol at /sparql, and the Service Description at GET /sparql.
 
 Its route is a plain Starlette route: FastAPI's request handling (dependencies, response models) cost a fifth of
-the serving process's time per cheap query. `OPENAPI_PATH` documents it in the application's OpenAPI.
+the serving process's time per cheap query. `openapi_path` documents it in the application's OpenAPI.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ import pyoxigraph as ox
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from biokg.errors import AnswerTooLargeError, BiokgError
+from biokg.engine import QueryJob, QueryOutcome
+from biokg.errors import AnswerTooLargeError, BiokgError, HttpError
 from biokg.formats import (
+    FORM,
     FORMATS,
-    Format,
+    SPARQL_QUERY,
+    SPARQL_UPDATE,
     ResultKind,
-    candidates_for,
-    format_for_parameter,
-    negotiate,
+    choose_format,
+    formats_of,
+    openapi_content,
     quality_values,
     requested_format,
 )
@@ -31,7 +34,6 @@ from biokg.guard import check_query
 from biokg.service_description import describe_service
 from biokg.web.context import ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
-from biokg.web.errors import HttpError
 from biokg.web.representation import http_date, not_modified
 from biokg.web.sparql_page import (
     PAGE_ROWS,
@@ -42,7 +44,6 @@ from biokg.web.sparql_page import (
     too_large_for_a_page,
     wants_page,
 )
-from biokg.workers import QueryJob, QueryOutcome
 
 TRUNCATED_HEADER = "Biokg-Result-Truncated"
 CLIENT_CLOSED_REQUEST = 499  # the status nginx logs for a request whose client left before the answer
@@ -80,24 +81,22 @@ async def _parameters(request: Request, read_seconds: float) -> Parameters:
             body = await request.body()
     except TimeoutError:
         raise HttpError(408, f"the request body did not arrive within {read_seconds:g} s") from None
-    if media_type == "application/x-www-form-urlencoded":
+    if media_type == FORM:
         parameters = parse_form(body, "the request body")
         for name in ("default-graph-uri", "named-graph-uri"):
             parameters.setdefault(name, url_parameters.get(name, []))
         return parameters
-    if media_type == "application/sparql-query":
+    if media_type == SPARQL_QUERY:
         return {**url_parameters, "query": [_utf8(body, "the request body")]}
-    if media_type == "application/sparql-update":
+    if media_type == SPARQL_UPDATE:
         raise HttpError(400, "this endpoint is read-only: it answers queries, not SPARQL updates")
     given = media_type or "no media type"
-    raise HttpError(
-        415, f"POST a query as application/x-www-form-urlencoded or application/sparql-query, not {given}"
-    )
+    raise HttpError(415, f"POST a query as {FORM} or {SPARQL_QUERY}, not {given}")
 
 
 async def _answer(request: Request, context: ServerContext, parameters: Parameters) -> Response:
     query, form = _checked_query(request, context, parameters)
-    fmt = _choose_format(_kind(form), parameters, request.headers.get("accept"))
+    fmt = choose_format(formats_of(_kind(form)), request.headers.get("accept"), requested_format(parameters))
     headers = {"Vary": "Accept, Accept-Encoding"}
     if context.fixed_data and request.method != "POST":  # a GET's answer changes only when the data does
         headers |= {"Last-Modified": http_date(context.loaded_at), "Cache-Control": "no-cache"}
@@ -201,26 +200,9 @@ def _requested_time_limit(parameters: Parameters) -> float | None:
     return seconds
 
 
-def _choose_format(kind: ResultKind, parameters: Parameters, accept: str | None) -> Format:
-    """The format= (or output=) parameter if given (a short name or a media type), else the Accept header's choice."""
-    candidates = candidates_for(kind)
-    requested = requested_format(parameters)
-    if requested is not None:
-        named = format_for_parameter(requested, kind)
-        if named is not None:
-            return named
-        names = ", ".join(fmt.name for fmt in candidates)
-        raise HttpError(406, f"format={requested} cannot write this answer; use one of: {names}")
-    chosen = negotiate(accept, candidates)
-    if chosen is None:
-        types = ", ".join(fmt.media_type for fmt in candidates)
-        raise HttpError(406, f"none of the accepted media types ({accept}) can write this answer; offered: {types}")
-    return chosen
-
-
 def _service_description(request: Request, context: ServerContext, parameters: Parameters) -> Response:
     endpoint = str(request.url.replace(query=""))
-    fmt = _choose_format(ResultKind.GRAPH, parameters, request.headers.get("accept"))
+    fmt = choose_format(formats_of(ResultKind.GRAPH), request.headers.get("accept"), requested_format(parameters))
     triples = describe_service(endpoint, context.graph_sizes)
     assert isinstance(fmt.oxigraph, ox.RdfFormat)
     prefixes = {"sd": "http://www.w3.org/ns/sparql-service-description#"}
@@ -253,7 +235,7 @@ def parse_form(raw: bytes, where: str) -> Parameters:
     return parameters
 
 
-def _openapi_path() -> dict[str, Any]:
+def openapi_path() -> dict[str, Any]:
     """The OpenAPI path item of /sparql: the protocol's parameters, bodies and answers."""
 
     def parameter(name: str, description: str, many: bool = False) -> dict[str, Any]:
@@ -267,7 +249,7 @@ def _openapi_path() -> dict[str, Any]:
         parameter("output", "Another name for format (Fuseki's)"),
         parameter("timeout", "Seconds the query may run, below the server's limit: 10, 2.5, 10s or 500ms"),
     ]
-    answers: dict[str, Any] = {fmt.media_type: {} for fmt in FORMATS}
+    answers = openapi_content(FORMATS)
     errors = {
         "400": {"description": "The query is malformed (line and column), refused, or the parameters are wrong"},
         "406": {"description": "No accepted media type can write this answer"},
@@ -285,18 +267,15 @@ def _openapi_path() -> dict[str, Any]:
             "responses": {"200": ok, **errors},
         },
         "post": {
-            "summary": "SPARQL 1.1 query (POST, form-encoded or application/sparql-query)",
+            "summary": f"SPARQL 1.1 query (POST, form-encoded or {SPARQL_QUERY})",
             "parameters": dataset,
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/x-www-form-urlencoded": {"schema": form},
-                    "application/sparql-query": {"schema": {"type": "string"}},
+                    FORM: {"schema": form},
+                    SPARQL_QUERY: {"schema": {"type": "string"}},
                 },
             },
             "responses": {"200": ok, **errors, "415": {"description": "The body is not a query"}},
         },
     }
-
-
-OPENAPI_PATH = _openapi_path()

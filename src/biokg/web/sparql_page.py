@@ -7,21 +7,18 @@ A browser prefers HTML to every results format, so it gets this page where a SPA
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import urllib.parse
 
-import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
-from biokg.canned import CannedAnswer
-from biokg.canned.answers import read_answer
+from biokg.engine import QueryOutcome
+from biokg.engine.answers import ResultTable, read_solutions, read_triples
 from biokg.errors import AnswerTooLargeError, BiokgError
-from biokg.formats import HTML, ResultKind, candidates_for, negotiate, requested_format
+from biokg.formats import HTML, ResultKind, formats_of, negotiate, requested_format
 from biokg.web.context import ServerContext
 from biokg.web.errors import status_of
 from biokg.web.pages import page
-from biokg.workers import QueryOutcome
 
 EXAMPLE = """PREFIX bkg: <https://w3id.org/biokg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -65,26 +62,22 @@ def wants_page(parameters: dict[str, list[str]], accept: str | None) -> bool:
         return requested.strip().lower() in (HTML.name, HTML.media_type)
     if not accept or "text/" not in accept.lower():  # HTML cannot win: cheaper than negotiating, per query
         return False
-    return negotiate(accept, [*candidates_for(ResultKind.SOLUTIONS), HTML]) is HTML
+    return negotiate(accept, [*formats_of(ResultKind.SOLUTIONS), HTML]) is HTML
 
 
-def read_table(outcome: QueryOutcome, kind: ResultKind, max_rows: int) -> CannedAnswer:
-    """The answer the engine wrote in TABLE_SOURCE's format, as at most `max_rows` rows (a remote store's answer
-    is not cut by the engine); a graph as subject, predicate, object."""
-    if kind is ResultKind.SOLUTIONS:
-        solutions = read_answer(outcome.body, max_rows)
-        return dataclasses.replace(solutions, more=solutions.more or outcome.truncated)
-    triples = itertools.islice(ox.parse(outcome.body, format=ox.RdfFormat.N_TRIPLES), max_rows + 1)
-    rows = [(triple.subject, triple.predicate, triple.object) for triple in triples]
-    more = len(rows) > max_rows or outcome.truncated
-    return CannedAnswer(("subject", "predicate", "object"), tuple(rows[:max_rows]), more=more)
+def read_table(outcome: QueryOutcome, kind: ResultKind, max_rows: int) -> ResultTable:
+    """The answer the engine wrote in TABLE_SOURCE's format, as at most `max_rows` rows; a graph as subject,
+    predicate, object. `more` says whether the engine or this reading cut it."""
+    read = read_solutions if kind is ResultKind.SOLUTIONS else read_triples
+    table = read(outcome.body, max_rows)
+    return dataclasses.replace(table, more=table.more or outcome.truncated)
 
 
 def query_page(
     request: Request,
     context: ServerContext,
     query: str = EXAMPLE,
-    answer: CannedAnswer | None = None,
+    answer: ResultTable | None = None,
     kind: ResultKind = ResultKind.SOLUTIONS,
     error: BiokgError | None = None,
 ) -> Response:
@@ -98,7 +91,7 @@ def query_page(
         query=query,
         answer=answer,
         error=error,
-        formats={kind.value: candidates_for(kind) for kind in ResultKind},
+        formats={kind.value: formats_of(kind) for kind in ResultKind},
         graphs=context.graph_sizes,
         settings=context.settings,
         downloads=downloads,

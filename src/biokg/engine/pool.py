@@ -15,8 +15,6 @@ import collections
 import concurrent.futures
 import contextlib
 import ctypes
-import gzip
-import itertools
 import multiprocessing
 import os
 import re
@@ -29,104 +27,25 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from biokg.errors import AnswerTooLargeError, BiokgError, engine_query_error
-from biokg.formats import format_named
-from biokg.result_writers import SOLUTION_WRITERS
+from biokg.engine import QueryJob, QueryOutcome
+from biokg.engine.inline import execute
+from biokg.errors import (
+    BiokgError,
+    EngineBusyError,
+    EngineCrashError,
+    QueryEvaluationError,
+    QueryMemoryError,
+    QueryTimeoutError,
+    engine_query_error,
+)
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
-
-
-class QueryTimeoutError(BiokgError):
-    """A query ran past the time limit and was stopped."""
-
-
-class QueryMemoryError(BiokgError):
-    """A query needed more memory than a worker may take, and was stopped."""
-
-
-class EngineBusyError(BiokgError):
-    """Every worker stayed busy for the whole time limit, or answers being sent fill the server's budget."""
-
-
-class QueryEvaluationError(BiokgError):
-    """The engine failed while evaluating a query that parsed."""
-
-
-class EngineCrashError(BiokgError):
-    """The worker running a query died (the query crashed the engine); a fresh worker has taken its place."""
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    """One query to run, the format to write its answer in, its dataset and the row cap."""
-
-    query: str
-    format_name: str
-    max_rows: int
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    max_bytes: int | None = None
-    """The largest written answer; a larger one is refused, not cut (None: any size)."""
-    gzip: bool = False
-    """Whether the client takes the answer gzipped."""
-    time_limit: float | None = None
-    """Seconds the query may run when the client asks for less than the engine's limit (its timeout=)."""
-
-
-@dataclass(frozen=True)
-class QueryOutcome:
-    """A written answer, whether the row cap cut it, and whether it is gzipped."""
-
-    body: bytes
-    truncated: bool = False
-    gzipped: bool = False
-
-
-GZIP_FROM_BYTES = 1400
-"""Answers from this size on are gzipped for clients that take it; a smaller one fits one packet anyway."""
 
 
 @dataclass(frozen=True)
 class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
-
-
-def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
-    """Run one job against a store and write its answer, at most `max_rows` rows or triples and `max_bytes` bytes,
-    gzipped when the job asks for it (here, in the worker, not in the serving process's event loop)."""
-    return finished(_written(store, job), job)
-
-
-def finished(outcome: QueryOutcome, job: QueryJob) -> QueryOutcome:
-    """The outcome as it is sent: refused over the job's `max_bytes` (rows are capped, but one row can hold a
-    value of gigabytes, which the serving process would hold and send), gzipped when the job asks for it."""
-    if job.max_bytes is not None and len(outcome.body) > job.max_bytes:
-        raise AnswerTooLargeError.over(job.max_bytes)
-    if job.gzip and len(outcome.body) >= GZIP_FROM_BYTES:
-        return QueryOutcome(gzip.compress(outcome.body, compresslevel=5, mtime=0), outcome.truncated, gzipped=True)
-    return outcome
-
-
-def _written(store: ox.Store, job: QueryJob) -> QueryOutcome:
-    options: dict[str, object] = {"use_default_graph_as_union": True}
-    if job.default_graphs or job.named_graphs:  # the protocol's dataset replaces the store's default dataset
-        options = {
-            "default_graph": [ox.NamedNode(graph) for graph in job.default_graphs],
-            "named_graphs": [ox.NamedNode(graph) for graph in job.named_graphs],
-        }
-    answer = store.query(job.query, **options)  # type: ignore[arg-type]
-    fmt = format_named(job.format_name)
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryOutcome(answer.serialize(format=fmt.oxigraph) or b"")  # type: ignore[arg-type]
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [variable.value for variable in answer.variables]
-        rows = [tuple(solution) for solution in itertools.islice(answer, job.max_rows + 1)]  # 3x faster than [name]
-        truncated = len(rows) > job.max_rows
-        return QueryOutcome(SOLUTION_WRITERS[fmt.name](variables, rows[: job.max_rows], truncated), truncated)
-    triples = list(itertools.islice(answer, job.max_rows + 1))
-    truncated = len(triples) > job.max_rows
-    return QueryOutcome(ox.serialize(triples[: job.max_rows], format=fmt.oxigraph) or b"", truncated)  # type: ignore[arg-type]
 
 
 def _die_with_parent() -> None:
