@@ -8,6 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import Literal
+from rdflib.term import Node
 from servers import Server, oxigraph_server, require_virtuoso, virtuoso_server
 
 from biokg.config import Settings
@@ -52,7 +54,7 @@ def remote_store(server: Server) -> RemoteStore:
             graph_store_url=server.graph_store_url,
             user=server.user,
             password=server.password,
-            auth=server.auth,  # type: ignore[arg-type]
+            auth=server.auth,
             timeout=30,
         )
     )
@@ -85,6 +87,19 @@ def plain(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
     if isinstance(term, ox.Literal) and term.language:
         return f"{term.value}@{term.language}"
     return term.value
+
+
+def value_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph | None) -> str:
+    """The `value` of a term that must have one (an IRI, blank node or literal; not a quoted triple, nor the default
+    graph, nor an unbound variable)."""
+    assert isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)), term
+    return term.value
+
+
+def language_of(node: Node) -> str | None:
+    """The language tag of an rdflib node that must be a literal."""
+    assert isinstance(node, Literal), node
+    return node.language
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -30,7 +31,7 @@ class Server:
     graph_store_url: str | None
     user: str | None = None
     password: str | None = None
-    auth: str = "basic"
+    auth: Literal["basic", "digest"] = "basic"
 
 
 def free_port() -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import value_of
 from fastapi.testclient import TestClient
 from rdflib.compare import isomorphic
 
@@ -20,7 +21,7 @@ from biokg.formats import FORMATS
 from biokg.linked.description import describe
 from biokg.linked.dumps import dump_name, make_dump
 from biokg.sources import load_sources
-from biokg.store import open_store
+from biokg.store import EmbeddedStore, SelectResult, open_store
 
 BASE = "https://w3id.org/biokg/"
 ID = BASE + "id/"
@@ -43,11 +44,13 @@ EXTENSIONS = {
 
 def shipped_entities() -> list[str]:
     store = open_store(Settings())
+    assert isinstance(store, EmbeddedStore)
     ensure_loaded(store, load_sources())
     answer = store.query(
         f'SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?s), "{ID}")) }} ORDER BY ?s'
     )
-    return [row[0].value for row in answer.rows]  # type: ignore[union-attr]
+    assert isinstance(answer, SelectResult)
+    return [value_of(row[0]) for row in answer.rows]
 
 
 ENTITIES = shipped_entities()
@@ -78,6 +81,7 @@ def test_every_entity_dereferences_in_every_format_to_the_same_description(clien
     quads = list(ox.parse(trig, format=ox.RdfFormat.TRIG))
     assert all(isinstance(quad.graph_name, ox.NamedNode) for quad in quads)
     merged = ox.serialize(list(dict.fromkeys(quad.triple for quad in quads)), format=ox.RdfFormat.N_TRIPLES)
+    assert merged is not None
     assert isomorphic(parsed(merged.decode(), "nt"), reference)
 
 
@@ -211,7 +215,9 @@ def test_void_describes_the_dataset(client: TestClient) -> None:
     graph = parsed(response.text, "turtle")
     void = rdflib.Namespace("http://rdfs.org/ns/void#")
     dataset = rdflib.URIRef(BASE + "dataset")
-    assert int(graph.value(dataset, void.triples)) == client.app.state.context.triples  # type: ignore[attr-defined]
+    triples = graph.value(dataset, void.triples)
+    assert isinstance(triples, rdflib.Literal)
+    assert int(triples) == client.app.state.context.triples  # type: ignore[attr-defined]
     assert graph.value(dataset, void.sparqlEndpoint) == rdflib.URIRef("http://testserver/sparql")
     assert set(graph.objects(dataset, void.dataDump)) == {
         rdflib.URIRef(f"http://testserver/dumps/biokg.{ext}.gz") for ext in ("ttl", "nt", "trig")
@@ -257,10 +263,12 @@ def test_a_description_holds_the_first_hundred_statements_pointing_at_a_resource
     )
 
     def fetch(text: str, _rows: int) -> bytes:
-        return store.query(text).serialize(format=ox.QueryResultsFormat.JSON) or b""  # type: ignore[union-attr]
+        solutions = store.query(text)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return solutions.serialize(format=ox.QueryResultsFormat.JSON) or b""
 
     description = describe(target, fetch)
-    assert [quad.subject.value for quad in description.incoming] == [f"urn:test:s{n:03}" for n in range(100)]
+    assert [value_of(quad.subject) for quad in description.incoming] == [f"urn:test:s{n:03}" for n in range(100)]
     assert description.more_incoming is more
 
 

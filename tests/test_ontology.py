@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import language_of, value_of
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
@@ -30,8 +31,8 @@ def test_the_ontology_has_a_version_iri(ontology: Graph) -> None:
 def test_every_term_has_an_english_label_and_definition(ontology: Graph) -> None:
     missing = []
     for term in own_terms(ontology):
-        labels = [label for label in ontology.objects(term, RDFS.label) if label.language == "en"]
-        definitions = [d for d in ontology.objects(term, SKOS.definition) if d.language == "en"]
+        labels = [label for label in ontology.objects(term, RDFS.label) if language_of(label) == "en"]
+        definitions = [d for d in ontology.objects(term, SKOS.definition) if language_of(d) == "en"]
         if len(labels) != 1 or len(definitions) != 1:
             missing.append(term)
     assert missing == []
@@ -60,6 +61,6 @@ def test_the_python_namespace_lists_exactly_the_ontology_terms(ontology: Graph) 
 def test_every_class_the_data_uses_has_a_node_shape(sources: Sources, ontology: Graph) -> None:
     shapes = graph_of(sources.shapes)
     targeted = set(shapes.objects(None, SH.targetClass))
-    used = {quad.object.value for quad in sources.data if quad.predicate.value == str(RDF.type)}
+    used = {value_of(quad.object) for quad in sources.data if quad.predicate.value == str(RDF.type)}
     uncovered = {cls for cls in used if not targeted & set(ontology.transitive_objects(URIRef(cls), RDFS.subClassOf))}
     assert uncovered == set()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import value_of
 
 from biokg.canned import Catalogue
 from biokg.dataset import ensure_loaded, load_quads
@@ -157,7 +158,7 @@ def test_the_import_graph_says_where_it_came_from(imported: EmbeddedStore) -> No
 def canned(store: Store, name: str, **given: list[str]) -> list[tuple[str, ...]]:
     catalogue = Catalogue.read(shipped_dir("queries"))
     _bound, answer = catalogue.run(catalogue.get(name), given, json_fetcher(engine_for(store)), 1000)
-    return [tuple(term.value if term is not None else "" for term in row) for row in answer.rows]
+    return [tuple(value_of(term) if term is not None else "" for term in row) for row in answer.rows]
 
 
 def test_companies_in_bavaria_and_osaka_prefecture_answer_from_the_import(imported: EmbeddedStore) -> None:
