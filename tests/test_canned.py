@@ -437,6 +437,12 @@ def test_http_runs_a_query_in_the_format_asked(client: TestClient) -> None:
         ({}, 400, "parameter 'text' (string) is required\n"),
         ({"text": "a", "page": "x"}, 400, "parameter 'page' takes one whole number from 1, not 'x'\n"),
         ({"text": "a", "format": "turtle"}, 406, "format=turtle is not one of: json, xml, csv, tsv\n"),
+        ({"text": ""}, 400, "parameter 'text' is empty: give it a value, or leave it out\n"),
+        (
+            {"text": "a", "page": "1000000000"},
+            400,
+            "parameter 'page' takes one whole number from 1, not '1000000000'\n",
+        ),
     ],
 )
 def test_http_parameter_errors_are_4xx_with_a_message(

@@ -620,3 +620,34 @@ def test_each_request_gets_one_access_log_line_with_its_query(
     assert answered["truncated"] is False
     assert 0 < answered["query_ms"] <= answered["ms"]
     assert (refused["method"], refused["status"], refused["form"]) == ("GET", 400, "SELECT")
+
+
+def test_a_dataset_graph_that_is_not_an_iri_gets_400(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": PEOPLE, "named-graph-uri": "no-scheme"})
+    assert response.status_code == 400
+    assert response.text.startswith("named-graph-uri=no-scheme is not an absolute IRI: ")
+
+
+def test_a_form_post_takes_format_and_timeout_from_the_url_where_its_body_has_none(client: TestClient) -> None:
+    response = client.post("/sparql?format=csv&timeout=soon", data={"query": PEOPLE})
+    assert response.status_code == 400
+    assert response.text.startswith("timeout=soon is not a time")
+    response = client.post("/sparql?format=csv", data={"query": PEOPLE})
+    assert (response.status_code, response.headers["content-type"]) == (200, "text/csv; charset=utf-8")
+    assert response.text.splitlines() == ["person", *PEOPLE_ROWS]
+    response = client.post("/sparql?format=csv", data={"query": PEOPLE, "format": "tsv"})
+    assert response.headers["content-type"] == "text/tab-separated-values; charset=utf-8"
+
+
+def test_the_service_description_refuses_a_timeout_that_is_no_time(client: TestClient) -> None:
+    response = client.get("/sparql", params={"timeout": "soon"})
+    assert response.status_code == 400
+
+
+def test_a_path_no_route_takes_gets_a_plain_text_404(client: TestClient) -> None:
+    response = client.get("/id/a%0Ab")
+    assert (response.status_code, response.headers["content-type"], response.text) == (
+        404,
+        "text/plain; charset=utf-8",
+        "Not Found\n",
+    )

@@ -24,6 +24,8 @@ _PROLOGUE_LINE = re.compile(
 )
 PAGE = "page"
 """The parameter that picks a page of a paginated query (1 for the first)."""
+MAX_PAGE = 999_999_999
+"""The last page a paginated query may be asked for."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ def _check_choice(parameter: Parameter, terms: Sequence[ox.NamedNode | ox.Litera
 
 
 def _page_number(values: Sequence[str]) -> int:
-    if len(values) != 1 or not re.fullmatch(r"[1-9][0-9]{0,8}", values[0]):
+    if len(values) != 1 or not re.fullmatch(r"[1-9][0-9]*", values[0]) or int(values[0]) > MAX_PAGE:
         raise ParameterError(f"parameter {PAGE!r} takes one whole number from 1, not {', '.join(values)!r}")
     return int(values[0])
 

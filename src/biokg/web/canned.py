@@ -7,26 +7,26 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 
-from biokg.canned import PAGE, BoundQuery, CannedQuery, Kind, Parameter, describe_parameters
+from biokg.canned import MAX_PAGE, PAGE, BoundQuery, CannedQuery, Kind, Parameter, describe_parameters
 from biokg.canned.parameters import XSD
 from biokg.engine import QueryJob
 from biokg.engine.answers import ResultTable, read_solutions
-from biokg.errors import AnswerTooLargeError, BiokgError
+from biokg.errors import AnswerTooLargeError, BiokgError, NotAcceptableError, ParameterError
 from biokg.formats import ResultKind, choose_format, formats_of, openapi_content, results_schema
 from biokg.web.context import ContextDep, ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
-from biokg.web.errors import status_of
+from biokg.web.errors import ENGINE_ERRORS, described, status_of
 from biokg.web.pages import page
 from biokg.web.sparql import CLIENT_CLOSED_REQUEST, TRUNCATED_HEADER, parse_form
 from biokg.web.sparql_page import PAGE_ROWS, page_bytes, too_large_for_a_page
 
 FORMAT = "format"
 _SCHEMAS: dict[Kind, dict[str, Any]] = {
-    Kind.IRI: {"type": "string", "format": "iri"},
-    Kind.STRING: {"type": "string"},
+    Kind.IRI: {"type": "string", "format": "iri", "minLength": 1},
+    Kind.STRING: {"type": "string", "minLength": 1},
     Kind.INTEGER: {"type": "integer"},
     Kind.NUMBER: {"type": "number"},
-    Kind.LANGUAGE: {"type": "string"},
+    Kind.LANGUAGE: {"type": "string", "minLength": 1},
 }
 _TYPED_SCHEMAS: dict[str, dict[str, Any]] = {
     XSD + "date": {"type": "string", "format": "date"},
@@ -105,7 +105,10 @@ def add_query_routes(app: FastAPI, context: ServerContext) -> None:
             tags=["queries", *query.tags],
             openapi_extra={
                 "parameters": _openapi_parameters(query, context.catalogue.choices(query)),
-                "responses": {"200": _openapi_response(query), "400": {"description": "A parameter is wrong"}},
+                "responses": {
+                    "200": _openapi_response(query),
+                    **described(ParameterError, NotAcceptableError, *ENGINE_ERRORS),
+                },
             },
             response_class=Response,
         )
@@ -122,6 +125,9 @@ def _endpoint(query: CannedQuery) -> Any:
         context = server_context(request)
         given = _given(request)
         requested = next(iter(given.pop(FORMAT, [])), None)
+        blank = sorted(name for name, values in given.items() if "" in values)
+        if blank:  # the HTML form sends a blank for a value left out; a program leaves it out
+            raise ParameterError(f"parameter {blank[0]!r} is empty: give it a value, or leave it out")
         fmt = choose_format(formats_of(ResultKind.SOLUTIONS), request.headers.get("accept"), requested)
         limits = (context.settings.max_rows, context.settings.max_answer_bytes)
         answered = await _run(request, context, query, given, *limits)
@@ -170,7 +176,7 @@ def _next_page_url(request: Request, bound: BoundQuery, answer: ResultTable) -> 
 
 def _schema(parameter: Parameter) -> dict[str, Any]:
     if parameter.kind is Kind.TYPED:
-        return dict(_TYPED_SCHEMAS.get(parameter.datatype or "", {"type": "string"}))
+        return dict(_TYPED_SCHEMAS.get(parameter.datatype or "", {"type": "string", "minLength": 1}))
     return dict(_SCHEMAS[parameter.kind])
 
 
@@ -213,7 +219,7 @@ def _openapi_parameters(query: CannedQuery, choices: dict[str, tuple[str, ...]])
                 "in": "query",
                 "required": False,
                 "description": f"Page of {query.pagination} rows; a Link header (rel=next) points to the next one",
-                "schema": {"type": "integer", "minimum": 1, "default": 1},
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
             }
         )
     described.append(

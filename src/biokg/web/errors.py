@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
+from starlette.exceptions import HTTPException
 
 from biokg.errors import (
     BiokgError,
@@ -19,6 +22,7 @@ from biokg.errors import (
     StoreError,
     StoreTimeoutError,
 )
+from biokg.formats import PLAIN_TEXT
 
 STATUS: list[tuple[type[BiokgError], int, str]] = [
     (QuerySyntaxError, 400, "The query is malformed (line and column)"),
@@ -32,6 +36,8 @@ STATUS: list[tuple[type[BiokgError], int, str]] = [
     (StoreError, 502, "The store failed to answer, or answered with a partial result"),
 ]
 """Each kind of error with its status and how the OpenAPI description says it; the first that fits decides."""
+ENGINE_ERRORS: tuple[type[BiokgError], ...] = (LimitError, EngineError, StoreError)
+"""What any route that queries may answer with, whatever it asks."""
 
 
 def status_of(error: BiokgError) -> int:
@@ -41,14 +47,29 @@ def status_of(error: BiokgError) -> int:
     return next((status for kind, status, _ in STATUS if isinstance(error, kind)), 500)
 
 
-def described(*kinds: type[BiokgError]) -> dict[str, dict[str, str]]:
-    """OpenAPI responses for the errors a route may answer with, by status."""
-    responses: dict[str, dict[str, str]] = {}
+REQUEST_STATUS = {
+    304: "Not modified since the If-Modified-Since or If-None-Match of the request",
+    408: "The request did not arrive in time",
+    413: "The request is larger than the server takes",
+    414: "The URL is too long: POST the query",
+    415: "The body is of a media type the route does not take",
+    431: "The request line and headers are too large",
+}
+"""Statuses of the HTTP layer itself (HttpError and the protocol's limits), as the OpenAPI description says them."""
+
+
+def described(*kinds: type[BiokgError], statuses: tuple[int, ...] = ()) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses for the errors a route may answer with (the kinds of STATUS, and `statuses` of the
+    HTTP layer), by status; each answers its message as plain text, except 304, which has no body."""
+    texts: dict[int, list[str]] = {status: [REQUEST_STATUS[status]] for status in statuses}
     for kind, status, description in STATUS:
         if any(issubclass(kind, given) or issubclass(given, kind) for given in kinds):
-            text = responses.get(str(status), {}).get("description")
-            responses[str(status)] = {"description": f"{text}; {description.lower()}" if text else description}
-    return responses
+            texts.setdefault(status, []).append(description)
+    plain = {PLAIN_TEXT.split(";")[0]: {"schema": {"type": "string"}}}
+    return {
+        str(status): {"description": "; ".join(texts[status]), **({"content": plain} if status != 304 else {})}
+        for status in sorted(texts)
+    }
 
 
 def headers_of(error: BiokgError) -> dict[str, str]:
@@ -69,4 +90,10 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(error, BiokgError)
         return PlainTextResponse(f"{error}\n", status_code=status_of(error), headers=headers_of(error))
 
+    async def handle_http(request: Request, error: Exception) -> PlainTextResponse:
+        """Starlette's own errors (no such route, a method the route does not take) as text too, not JSON."""
+        assert isinstance(error, HTTPException)
+        return PlainTextResponse(f"{error.detail}\n", status_code=error.status_code, headers=error.headers)
+
     app.add_exception_handler(BiokgError, handle)
+    app.add_exception_handler(HTTPException, handle_http)

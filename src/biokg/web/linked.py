@@ -9,7 +9,7 @@ allows, so a client makes one request instead of two.
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Path, Request, Response
@@ -18,8 +18,8 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from biokg.engine import FetchJson, json_fetcher
 from biokg.engine.answers import read_solutions
-from biokg.errors import NotFoundError
-from biokg.formats import GZIP, HTML, PLAIN_TEXT, Format, ResultKind, Row, format_named, formats_of
+from biokg.errors import BiokgError, NotAcceptableError, NotFoundError
+from biokg.formats import GZIP, HTML, PLAIN_TEXT, Format, ResultKind, Row, format_named, formats_of, openapi_content
 from biokg.linked.description import describe, graph_quads, write_quads
 from biokg.linked.dumps import DUMP_FORMATS, dump_name
 from biokg.linked.page import build_page, build_terms
@@ -28,8 +28,16 @@ from biokg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, sparql_pr
 from biokg.terms import text_of
 from biokg.threads import in_thread
 from biokg.web.context import ContextDep, ServerContext
+from biokg.web.errors import ENGINE_ERRORS, described
 from biokg.web.pages import page, templates
-from biokg.web.representation import cache_validators, choose, not_modified, represent, split_extension
+from biokg.web.representation import (
+    cache_validators,
+    choose,
+    document_formats,
+    not_modified,
+    represent,
+    split_extension,
+)
 
 router = APIRouter(tags=["linked data"])
 VOCABULARIES = {"ontology": (ONTOLOGY_IRI, "biokg ontology"), "shapes": (SHAPES_IRI, "biokg SHACL shapes")}
@@ -82,12 +90,32 @@ async def home(request: Request, context: ContextDep) -> Response:
     )
 
 
-@router.get("/id/{path:path}", summary="The description of a resource, in the format asked for")
+def _documents(description: str, offered: list[Format], *errors: type[BiokgError]) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI responses of a route that serves a document in the offered formats."""
+    ok = {"description": description, "content": openapi_content(offered)}
+    return {"200": ok, **described(*errors, statuses=(304,))}
+
+
+@router.get(
+    "/id/{path:path}",
+    summary="The description of a resource, in the format asked for",
+    response_class=Response,
+    responses=_documents(
+        "The resource's description", document_formats(), NotFoundError, NotAcceptableError, *ENGINE_ERRORS
+    ),
+)
 async def resource(path: str, request: Request, context: ContextDep) -> Response:
     return await _resource("id/" + path, request, context)
 
 
-@router.get("/graph/{path:path}", summary="The description of a named graph (a source of statements)")
+@router.get(
+    "/graph/{path:path}",
+    summary="The description of a named graph (a source of statements)",
+    response_class=Response,
+    responses=_documents(
+        "The graph's description", document_formats(), NotFoundError, NotAcceptableError, *ENGINE_ERRORS
+    ),
+)
 async def graph_resource(path: str, request: Request, context: ContextDep) -> Response:
     return await _resource("graph/" + path, request, context)
 
@@ -111,7 +139,12 @@ async def _resource(path: str, request: Request, context: ServerContext) -> Resp
     return represent(request, "/" + stem, fmt, description.write, context.loaded_at)
 
 
-@router.get("/{document:vocabulary}", summary="The ontology (OWL) or the SHACL shapes, or their documentation")
+@router.get(
+    "/{document:vocabulary}",
+    summary="The ontology (OWL) or the SHACL shapes, or their documentation",
+    response_class=Response,
+    responses=_documents("The vocabulary", document_formats(), NotFoundError, NotAcceptableError, *ENGINE_ERRORS),
+)
 async def vocabulary(
     document: Annotated[
         str, Path(pattern=f"^{_VOCABULARY_DOCUMENT}$", description="ontology or shapes, with an extension or not")
@@ -158,7 +191,14 @@ async def _vocabulary(
     return represent(request, path, fmt, lambda chosen: write_quads(quads, chosen), context.loaded_at)
 
 
-@router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
+@router.get(
+    "/.well-known/void",
+    summary="VoID and DCAT description of the dataset",
+    response_class=Response,
+    responses=_documents(
+        "The dataset's description", formats_of(ResultKind.GRAPH), NotAcceptableError, *ENGINE_ERRORS
+    ),
+)
 async def void(request: Request, context: ContextDep) -> Response:
     rdf_formats = formats_of(ResultKind.GRAPH)
     fmt = choose(request, None, rdf_formats)
@@ -186,7 +226,15 @@ def dumps_index(request: Request) -> Response:
     return page(request, "dumps.html", files=[(dump_name(fmt), fmt.media_type) for fmt in DUMP_FORMATS])
 
 
-@router.get("/dumps/{name}", summary="One dump file, gzip-compressed, with ETag and Last-Modified")
+@router.get(
+    "/dumps/{name}",
+    summary="One dump file, gzip-compressed, with ETag and Last-Modified",
+    response_class=Response,
+    responses={
+        "200": {"description": "The dump", "content": {GZIP: {"schema": {"type": "string", "format": "binary"}}}},
+        **described(NotFoundError, statuses=(304,)),
+    },
+)
 async def dump(name: str, request: Request, context: ContextDep) -> Response:
     made = await in_thread(context.dumps.get, name) if context.dumps else None
     if made is None:
@@ -197,7 +245,12 @@ async def dump(name: str, request: Request, context: ContextDep) -> Response:
     return Response(made, media_type=GZIP, headers=headers)
 
 
-@router.get("/context.jsonld", summary="The JSON-LD context of biokg's prefixes")
+@router.get(
+    "/context.jsonld",
+    summary="The JSON-LD context of biokg's prefixes",
+    response_class=Response,
+    responses={"200": {"description": "The context", "content": openapi_content([format_named("jsonld")])}},
+)
 def jsonld_context() -> Response:
     body = json.dumps({"@context": PREFIXES}, indent=2)
     return Response(body, media_type=format_named("jsonld").media_type)

@@ -17,7 +17,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from biokg.engine import QueryJob, QueryOutcome
-from biokg.errors import AnswerTooLargeError, BiokgError, HttpError
+from biokg.errors import (
+    AnswerTooLargeError,
+    BiokgError,
+    HttpError,
+    NotAcceptableError,
+    QuerySyntaxError,
+    RefusedQueryError,
+)
 from biokg.formats import (
     FORM,
     FORMATS,
@@ -34,6 +41,7 @@ from biokg.guard import check_query
 from biokg.service_description import describe_service
 from biokg.web.context import ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
+from biokg.web.errors import ENGINE_ERRORS, described
 from biokg.web.representation import http_date, not_modified
 from biokg.web.sparql_page import (
     PAGE_ROWS,
@@ -65,6 +73,7 @@ async def sparql_endpoint(request: Request) -> Response:
         return await _page(request, context, parameters)
     if request.method != "POST" and "query" not in parameters:
         _refuse_update(parameters)
+        _requested_time_limit(parameters)  # refused when it is no time, though no query runs
         return _service_description(request, context, parameters)
     return await _answer(request, context, parameters)
 
@@ -81,11 +90,8 @@ async def _parameters(request: Request, read_seconds: float) -> Parameters:
             body = await request.body()
     except TimeoutError:
         raise HttpError(408, f"the request body did not arrive within {read_seconds:g} s") from None
-    if media_type == FORM:
-        parameters = parse_form(body, "the request body")
-        for name in ("default-graph-uri", "named-graph-uri"):
-            parameters.setdefault(name, url_parameters.get(name, []))
-        return parameters
+    if media_type == FORM:  # the body's parameters; the URL's (the dataset, format=, timeout=) where it has none
+        return {**url_parameters, **parse_form(body, "the request body")}
     if media_type == SPARQL_QUERY:
         return {**url_parameters, "query": [_utf8(body, "the request body")]}
     if media_type == SPARQL_UPDATE:
@@ -173,8 +179,8 @@ async def _run(
         format_name=format_name,
         max_rows=max_rows,
         max_bytes=max_bytes,
-        default_graphs=tuple(parameters.get("default-graph-uri", [])),
-        named_graphs=tuple(parameters.get("named-graph-uri", [])),
+        default_graphs=_graphs(parameters, "default-graph-uri"),
+        named_graphs=_graphs(parameters, "named-graph-uri"),
         gzip=gzip,
         time_limit=_requested_time_limit(parameters),
     )
@@ -185,6 +191,17 @@ async def _run(
         request.state.query_ms = round((time.perf_counter() - started) * 1000, 2)
         request.state.truncated = outcome.truncated
     return outcome
+
+
+def _graphs(parameters: Parameters, name: str) -> tuple[str, ...]:
+    """The graphs a dataset parameter names, each an absolute IRI."""
+    graphs = tuple(parameters.get(name, []))
+    for graph in graphs:
+        try:
+            ox.NamedNode(graph)
+        except ValueError as error:
+            raise HttpError(400, f"{name}={graph} is not an absolute IRI: {error}") from None
+    return graphs
 
 
 def _requested_time_limit(parameters: Parameters) -> float | None:
@@ -238,32 +255,38 @@ def parse_form(raw: bytes, where: str) -> Parameters:
 def openapi_path() -> dict[str, Any]:
     """The OpenAPI path item of /sparql: the protocol's parameters, bodies and answers."""
 
-    def parameter(name: str, description: str, many: bool = False) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "array", "items": {"type": "string"}} if many else {"type": "string"}
-        return {"name": name, "in": "query", "description": description, "schema": schema}
+    def parameter(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+        return {"name": name, "in": "query", "description": description, "schema": schema or {"type": "string"}}
 
+    graphs = {"type": "array", "items": {"type": "string", "format": "iri", "minLength": 1}}
+    names = {"type": "string", "enum": [fmt.name for fmt in FORMATS]}
+    query = {"type": "string", "minLength": 1, "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"}
     dataset = [
-        parameter("default-graph-uri", "A graph of the query's default graph (the union of all when none)", True),
-        parameter("named-graph-uri", "A graph the query may name in GRAPH", True),
-        parameter("format", f"The answer's format, over Accept: {', '.join(fmt.name for fmt in FORMATS)}"),
-        parameter("output", "Another name for format (Fuseki's)"),
-        parameter("timeout", "Seconds the query may run, below the server's limit: 10, 2.5, 10s or 500ms"),
+        parameter("default-graph-uri", "A graph of the query's default graph (the union of all when none)", graphs),
+        parameter("named-graph-uri", "A graph the query may name in GRAPH", graphs),
+        parameter("format", "The answer's format, over Accept; one that can write the query's answer", names),
+        parameter("output", "Another name for format (Fuseki's)", names),
+        parameter(
+            "timeout",
+            "Seconds the query may run, below the server's limit: 10, 2.5, 10s or 500ms",
+            {"type": "string", "pattern": r"^\s*(0*[1-9][0-9]*(\.[0-9]*)?|[0-9]*\.[0-9]*[1-9][0-9]*)\s*(s|ms)?\s*$"},
+        ),
     ]
-    answers = openapi_content(FORMATS)
-    errors = {
-        "400": {"description": "The query is malformed (line and column), refused, or the parameters are wrong"},
-        "406": {"description": "No accepted media type can write this answer"},
-        "413": {"description": "The request is larger than the endpoint takes"},
-        "414": {"description": "The URL is too long: POST the query"},
-        "431": {"description": "The request line and headers are too large"},
-        "503": {"description": "The query passed its time, memory or answer size limit, or no worker was free"},
+    errors = described(
+        QuerySyntaxError, RefusedQueryError, NotAcceptableError, *ENGINE_ERRORS, statuses=(304, 408, 413, 414, 431)
+    )
+    ok = {
+        "description": f"The answer; header {TRUNCATED_HEADER} when the row cap cut it",
+        "content": openapi_content(FORMATS),
     }
-    ok = {"description": f"The answer; header {TRUNCATED_HEADER} when the row cap cut it", "content": answers}
-    form = {"type": "object", "required": ["query"], "properties": {"query": {"type": "string"}}}
+    form = {"type": "object", "required": ["query"], "properties": {"query": query}}
     return {
         "get": {
             "summary": "SPARQL 1.1 query (GET), or the Service Description when no query is given",
-            "parameters": [parameter("query", "The SPARQL query; without one, the Service Description"), *dataset],
+            "parameters": [
+                parameter("query", "The SPARQL query; without one, the Service Description", query),
+                *dataset,
+            ],
             "responses": {"200": ok, **errors},
         },
         "post": {
@@ -273,9 +296,9 @@ def openapi_path() -> dict[str, Any]:
                 "required": True,
                 "content": {
                     FORM: {"schema": form},
-                    SPARQL_QUERY: {"schema": {"type": "string"}},
+                    SPARQL_QUERY: {"schema": {"type": "string", "minLength": 1}},
                 },
             },
-            "responses": {"200": ok, **errors, "415": {"description": "The body is not a query"}},
+            "responses": {"200": ok, **errors, **described(statuses=(415,))},
         },
     }
