@@ -1,9 +1,10 @@
 """The one table of formats: every fact biokg knows about a serialization is a column of `FORMATS`.
 
 Every edge (CLI, endpoint, linked data, canned queries, a remote store, the OpenAPI and service descriptions)
-asks this table, and `choose_format` is the one negotiation they share, so a new format is one row. The other
-media types biokg speaks (request bodies, plain-text errors, gzip dumps) are named here too, and so are biokg's
-writers of solutions, which the table's rows name.
+asks this table when it needs it (`formats.FORMATS`, `formats_of`), never a copy made at import, and
+`choose_format` is the one negotiation they share, so a new format is one row. The other media types biokg
+speaks (request bodies, plain-text errors, gzip dumps) are named here too, and so are biokg's writers of
+solutions, which the table's rows name.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from biokg.formats import FORMATS, W3C_FORMATS
+from biokg import formats
+from biokg.formats import W3C_FORMATS
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -34,7 +35,7 @@ def describe_service(endpoint: str, graph_sizes: Sequence[tuple[str, int]]) -> l
     ]
     triples += [
         ox.Triple(service, sd("resultFormat"), ox.NamedNode(W3C_FORMATS + fmt.w3c_name))
-        for fmt in FORMATS
+        for fmt in formats.FORMATS
         if fmt.w3c_name
     ]
     for index, (name, size) in enumerate(graph_sizes):

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
+from biokg import formats
 from biokg.engine import QueryJob, QueryOutcome
 from biokg.errors import (
     AnswerTooLargeError,
@@ -27,7 +28,6 @@ from biokg.errors import (
 )
 from biokg.formats import (
     FORM,
-    FORMATS,
     SPARQL_QUERY,
     SPARQL_UPDATE,
     ResultKind,
@@ -259,7 +259,7 @@ def openapi_path() -> dict[str, Any]:
         return {"name": name, "in": "query", "description": description, "schema": schema or {"type": "string"}}
 
     graphs = {"type": "array", "items": {"type": "string", "format": "iri", "minLength": 1}}
-    names = {"type": "string", "enum": [fmt.name for fmt in FORMATS]}
+    names = {"type": "string", "enum": [fmt.name for fmt in formats.FORMATS]}
     query = {"type": "string", "minLength": 1, "example": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"}
     dataset = [
         parameter("default-graph-uri", "A graph of the query's default graph (the union of all when none)", graphs),
@@ -277,7 +277,7 @@ def openapi_path() -> dict[str, Any]:
     )
     ok = {
         "description": f"The answer; header {TRUNCATED_HEADER} when the row cap cut it",
-        "content": openapi_content(FORMATS),
+        "content": openapi_content(formats.FORMATS),
     }
     form = {"type": "object", "required": ["query"], "properties": {"query": query}}
     return {
