@@ -18,6 +18,7 @@ from biokg.canned.parameters import parameters_in
 from biokg.config import Settings
 from biokg.engine import json_fetcher
 from biokg.engine.inline import engine_for
+from biokg.errors import CannedQueryError
 from biokg.server import prepare
 from biokg.shipped import shipped_dir
 from biokg.store import Store
@@ -662,3 +663,9 @@ def test_every_query_answers_exactly_from_the_cli(name: str) -> None:
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(result.stdout)))[1:]
     assert [tuple(_short_text(value) for value in row) for row in rows] == expected
+
+
+def test_a_query_that_asks_for_another_method_than_get_is_refused_when_read(tmp_path: Path) -> None:
+    (tmp_path / "posted.rq").write_text("#+ summary: Posted\n#+ method: POST\nSELECT ?s WHERE { ?s ?p ?o }\n")
+    with pytest.raises(CannedQueryError, match=r"^posted.rq: #\+ method: POST is not served; canned queries"):
+        Catalogue.read(tmp_path)

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from servers import store_answering_once
+from servers import Server, store_answering_once
 
 from biokg.config import Settings
 from biokg.engine.remote import RemoteEngine
@@ -128,3 +128,9 @@ def test_a_hung_remote_store_gets_504_and_a_missing_one_502() -> None:
         response = missing.get("/sparql", params={"query": "ASK {}"})
     assert response.status_code == 502
     assert response.text.startswith(f"SPARQL store at http://127.0.0.1:{closed}/sparql could not be reached")
+
+
+def test_the_server_bounds_a_remote_stores_queries_by_its_time_limit(oxigraph: Server) -> None:
+    context = prepare(Settings(sparql_url=oxigraph.query_url, query_time_limit=7))
+    assert isinstance(context.engine, RemoteEngine)
+    assert context.engine.time_limit == 7
