@@ -6,9 +6,9 @@ import pytest
 from conftest import language_of, value_of
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
+from rdflib_bridge import graph_of
 
 from biokg.namespaces import BKG, ONTOLOGY_IRI
-from biokg.rdflib_bridge import graph_of
 from biokg.sources import Sources
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)

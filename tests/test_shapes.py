@@ -13,9 +13,9 @@ import pytest
 from conftest import language_of, value_of
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
+from rdflib_bridge import graph_of
 
 from biokg.namespaces import compact
-from biokg.rdflib_bridge import graph_of
 from biokg.sources import Sources, parse_file
 from biokg.validation import validate_quads, validate_sources
 
@@ -32,11 +32,6 @@ def shapes(sources: Sources) -> Graph:
     return graph_of(sources.shapes)
 
 
-@pytest.fixture(scope="module")
-def ontology(sources: Sources) -> Graph:
-    return graph_of(sources.ontology)
-
-
 def test_the_shipped_data_conforms(sources: Sources) -> None:
     report = validate_sources(sources)
     assert report.findings == ()
@@ -44,12 +39,10 @@ def test_the_shipped_data_conforms(sources: Sources) -> None:
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=[fixture.stem for fixture in FIXTURES])
-def test_invalid_fixture_is_rejected_with_the_shape_message(
-    fixture: Path, sources: Sources, shapes: Graph, ontology: Graph
-) -> None:
+def test_invalid_fixture_is_rejected_with_the_shape_message(fixture: Path, sources: Sources) -> None:
     expected = expected_findings(fixture)
     assert expected, f"{fixture.name} declares no '# finding:' line"
-    report = validate_quads([*sources.data, *parse_file(fixture)], shapes, ontology)
+    report = validate_quads([*sources.data, *parse_file(fixture)], sources.shapes, sources.ontology)
     assert not report.conforms
     assert {(finding.shape, finding.message) for finding in report.findings} == expected
 
@@ -72,12 +65,13 @@ def test_every_constraint_has_an_english_message(shapes: Graph) -> None:
 
 
 def test_a_partial_validation_checks_the_nodes_given_with_their_values_types(
-    sources: Sources, shapes: Graph, ontology: Graph
+    sources: Sources,
 ) -> None:
     """`only` limits the core constraints to some focus nodes; what they point at is still known by its type."""
     broken = FIXTURES[0]
     data = [*sources.data, *parse_file(broken)]
     (focus, message), *_ = sorted(expected_findings(broken))
+    shapes, ontology = sources.shapes, sources.ontology
     full = validate_quads(data, shapes, ontology)
     focused_nodes = {ox.NamedNode(node) for node in {value_of(quad.subject) for quad in parse_file(broken)}}
     partial = validate_quads(data, shapes, ontology, only=focused_nodes)

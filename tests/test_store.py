@@ -31,7 +31,6 @@ from biokg.errors import (
 )
 from biokg.formats import FORMATS, Format, ResultKind, format_named
 from biokg.namespaces import sparql_prologue
-from biokg.rdflib_bridge import graph_of
 from biokg.sources import Sources
 from biokg.store import EmbeddedStore, RemoteConfig, RemoteStore, SelectResult, Store
 from biokg.validation import validate_quads
@@ -256,7 +255,7 @@ def test_data_exported_from_a_store_validates_again(loaded: Store, sources: Sour
         loaded.export(next(fmt for fmt in FORMATS if fmt.name == "nquads")), format=ox.RdfFormat.N_QUADS
     )
     data = [quad for quad in exported if quad.graph_name.value.startswith("https://w3id.org/biokg/graph/")]
-    report = validate_quads(data, shapes=graph_of(sources.shapes), ontology=graph_of(sources.ontology))
+    report = validate_quads(data, shapes=sources.shapes, ontology=sources.ontology)
     assert report.findings == ()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
@@ -11,13 +11,18 @@ import pyoxigraph as ox
 
 from biokg.errors import NonConformingDataError, RdfSyntaxError
 from biokg.namespaces import ONTOLOGY_IRI, SHAPES_IRI
-from biokg.rdflib_bridge import graph_of
 from biokg.sources import Sources, parse_file, rdf_files
 from biokg.store.base import Progress, Store
 from biokg.store.embedded import EmbeddedStore
-from biokg.validation import validate_quads
+from biokg.validation import ValidationReport, Validator, affected_nodes, data_graphs, validate_quads
 
 _VOCABULARY_GRAPHS = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(SHAPES_IRI)}
+AFFECTED_HOPS = 3
+"""How far back from a changed node validation looks for focus nodes the change can affect: the longest reach of
+a shape's paths, nested shapes and SPARQL constraints from its focus node (a signing reaches a party's posts
+through its association and agent)."""
+INCREMENTAL_UP_TO = 50_000
+"""Changes of up to this many statements are validated for the nodes they affect; a larger one, whole."""
 
 
 def sources_stamp(sources: Sources) -> str:
@@ -31,8 +36,13 @@ def sources_stamp(sources: Sources) -> str:
 def load_validated(store: Store, sources: Sources, on_progress: Progress | None = None) -> int:
     """Validate the sources and, only if they conform, replace their graphs in `store`; gives the quads written."""
     quads = [*sources.ontology, *sources.shapes, *sources.data]
-    _refuse_unless_conforming(sources, sources.data)
-    _replace(store, quads, on_progress, stamp=sources_stamp(sources))
+    if isinstance(store, EmbeddedStore):  # validated in the next store itself, before it replaces this one
+        validator = Validator(sources.shapes, sources.ontology)
+        check = _check_whole(validator, len(sources.data))
+        store.replace_graphs(quads, on_progress, stamp=sources_stamp(sources), check=check)
+    else:
+        _refuse_unless_conforming(sources, sources.data)
+        store.replace_graphs(quads, on_progress)
     return len(quads)
 
 
@@ -56,21 +66,46 @@ def parse_for_load(paths: Sequence[Path], graph: str | None = None) -> list[ox.Q
 
 
 def load_quads(store: Store, quads: Sequence[ox.Quad], sources: Sources, on_progress: Progress | None = None) -> None:
-    """Replace the named graphs that `quads` hold, if the store's other graphs together with them conform."""
+    """Replace the named graphs that `quads` hold, if the store's other graphs together with them conform.
+
+    An embedded store, which conforms as every load left it, is validated only for the nodes the change can
+    affect (the statements it removes and adds, and the nodes that reach them), in the next store itself; a
+    remote store's graphs are read and validated whole.
+    """
     replaced = {quad.graph_name for quad in quads}
-    kept = [q for q in store.quads() if q.graph_name not in replaced and q.graph_name not in _VOCABULARY_GRAPHS]
-    _refuse_unless_conforming(sources, [*kept, *quads])
-    _replace(store, quads, on_progress, stamp=None)  # the store no longer holds exactly the shipped sources
+    if not isinstance(store, EmbeddedStore):
+        kept = [q for q in store.quads() if q.graph_name not in replaced and q.graph_name not in _VOCABULARY_GRAPHS]
+        _refuse_unless_conforming(sources, [*kept, *quads])
+        store.replace_graphs(quads, on_progress)
+        return
+    validator = Validator(sources.shapes, sources.ontology)
+    removed = [quad for graph in replaced for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)]
+    changed = [*removed, *quads]
+    if len(changed) > INCREMENTAL_UP_TO:
+        check = _check_whole(validator, len(quads))
+    else:
+
+        def check(successor: ox.Store) -> None:
+            graphs = data_graphs(successor)
+            focus = affected_nodes(successor, changed, graphs, AFFECTED_HOPS)
+            _refuse(validator.validate(successor, graphs, focus, triples=len(quads)))
+
+    store.replace_graphs(quads, on_progress, check=check)  # no stamp: it no longer holds just the shipped sources
+
+
+def _check_whole(validator: Validator, triples: int) -> Callable[[ox.Store], None]:
+    """A check of every focus node of the next store."""
+
+    def check(successor: ox.Store) -> None:
+        _refuse(validator.validate(successor, data_graphs(successor), triples=triples))
+
+    return check
 
 
 def _refuse_unless_conforming(sources: Sources, data: Sequence[ox.Quad]) -> None:
-    report = validate_quads(data, shapes=graph_of(sources.shapes), ontology=graph_of(sources.ontology))
+    _refuse(validate_quads(data, sources.shapes, sources.ontology))
+
+
+def _refuse(report: ValidationReport) -> None:
     if not report.conforms:
         raise NonConformingDataError(report)
-
-
-def _replace(store: Store, quads: Sequence[ox.Quad], on_progress: Progress | None, stamp: str | None) -> None:
-    if isinstance(store, EmbeddedStore):
-        store.replace_graphs(quads, on_progress, stamp=stamp)
-    else:
-        store.replace_graphs(quads, on_progress)

@@ -4,6 +4,7 @@
     ├── RdfSyntaxError          a file or text that does not parse (file, line, column)
     ├── UnsafeInputError        input refused before parsing (XML entities, ...)
     ├── NonConformingDataError  data that violates the shapes (carries the report)
+    ├── UnsupportedShapeError   a shape using SHACL that biokg's validator does not compile
     ├── ImportFailedError       an import whose records still do not conform once the wrong ones are left out
     ├── QuerySyntaxError        a SPARQL query that does not parse (line, column)
     ├── RefusedQueryError       a query the public endpoint will not run (an update, SERVICE, too deep ...)
@@ -84,6 +85,10 @@ class NonConformingDataError(BiokgError):
     def __init__(self, report: ValidationReport) -> None:
         self.report = report
         super().__init__(f"the data does not conform to the shapes: {len(report.findings)} violation(s)")
+
+
+class UnsupportedShapeError(BiokgError):
+    """A shape that uses a part of SHACL biokg's validator does not compile: refused, never skipped."""
 
 
 class QuerySyntaxError(BiokgError):

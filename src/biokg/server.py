@@ -17,7 +17,6 @@ from biokg.engine.remote import RemoteEngine
 from biokg.errors import BiokgError, NonConformingDataError
 from biokg.guard import QueryPolicy
 from biokg.linked.dumps import DumpCache
-from biokg.rdflib_bridge import graph_of
 from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
 from biokg.stats import graph_sizes
@@ -33,7 +32,7 @@ def prepare(settings: Settings) -> ServerContext:
     store = open_store(settings)
     policy = QueryPolicy(max_nesting=settings.max_nesting, allow_service=settings.allow_service)
     if isinstance(store, RemoteStore):
-        report = validate_quads(list(store.quads()), graph_of(sources.shapes), graph_of(sources.ontology))
+        report = validate_quads(store.quads(), sources.shapes, sources.ontology)
         if not report.conforms:
             raise NonConformingDataError(report)
         engine = RemoteEngine(store, settings.query_time_limit)

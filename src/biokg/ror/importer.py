@@ -22,7 +22,6 @@ import pyoxigraph as ox
 
 from biokg.errors import ImportFailedError
 from biokg.namespaces import BASE, GRAPH, ID, PREFIXES
-from biokg.rdflib_bridge import graph_of
 from biokg.ror.mapping import (
     ROR,
     MappedRecord,
@@ -108,7 +107,7 @@ class _Import:
         self.iri_of = _iri_resolver(store)
         self.known_places = _known_places(store)
         self.kept = _kept(store)
-        self.shapes, self.ontology = graph_of(sources.shapes), graph_of(sources.ontology)
+        self.shapes, self.ontology = sources.shapes, sources.ontology
         self.index = _Index()
         self.rejected: dict[str, str] = {}
 

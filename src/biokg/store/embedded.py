@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -50,7 +50,10 @@ class EmbeddedStore:
         on_progress: Progress | None = None,
         graphs: Iterable[str] = (),
         stamp: str | None = None,
+        check: Callable[[ox.Store], None] | None = None,
     ) -> None:
+        """Like Store.replace_graphs; `check` sees the next store before it replaces this one, and an error it
+        raises leaves this store as it was (a validation of what the load changes)."""
         replaced = {ox.NamedNode(graph) for graph in graphs}
         if isinstance(quads, Sequence):
             replaced |= {quad.graph_name for quad in quads}
@@ -59,6 +62,14 @@ class EmbeddedStore:
         generation = self._generations.fresh() if self._generations is not None else None
         successor = ox.Store(str(generation)) if generation is not None else ox.Store()
         successor.bulk_extend(itertools.chain(kept, incoming))
+        if check is not None:
+            try:
+                check(successor)
+            except BaseException:
+                del successor  # RocksDB holds its folder until the store is dropped
+                if self._generations is not None:
+                    self._generations.remove_stale()
+                raise
         if self._generations is not None and generation is not None:
             successor.flush()
             self._generations.commit(generation, stamp)

@@ -1,0 +1,185 @@
+"""SHACL validation of the data against biokg's shapes, in Oxigraph, with a report a curator can read.
+
+The shapes are compiled once (`Validator`) into one SPARQL query per constraint; validating is running those
+queries over the data and the ontology, for every focus node or only those a change can affect
+(`affected_nodes`), so that a load into a large store checks what it changes, not the whole store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from biokg.namespaces import PREFIXES, SHAPES_IRI, compact
+from biokg.sources import Sources
+from biokg.validation.compiler import MATCHES, Check, checks_of, matches
+from biokg.validation.shapes import read_shapes
+
+Node = ox.NamedNode | ox.BlankNode
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+_PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result: which node broke which shape, and what to do."""
+
+    severity: str
+    focus: Node
+    path: str | None
+    value: str | None
+    message: str
+    shape: str
+
+    def render(self) -> str:
+        """The finding as a few indented lines for a terminal."""
+        lines = [f"{self.severity}: {self.message}", f"  focus node: {show_node(self.focus)}"]
+        if self.path:
+            lines.append(f"  path:       {self.path}")
+        if self.value:
+            lines.append(f"  value:      {self.value}")
+        lines.append(f"  shape:      {self.shape}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The findings of one validation run; the data conforms when there is no violation."""
+
+    findings: tuple[Finding, ...]
+    triples: int
+
+    @property
+    def conforms(self) -> bool:
+        return not any(finding.severity == "Violation" for finding in self.findings)
+
+    def render(self) -> str:
+        """The whole report as text."""
+        if not self.findings:
+            return f"The graph conforms to the shapes ({self.triples} triples checked)."
+        head = f"The graph does not conform to the shapes: {len(self.findings)} finding(s)."
+        return "\n\n".join([head, *(finding.render() for finding in self.findings)])
+
+
+class Validator:
+    """The shapes compiled once, with the ontology's class and property hierarchy; it validates any store."""
+
+    def __init__(self, shapes: Iterable[ox.Quad | ox.Triple], ontology: Iterable[ox.Quad | ox.Triple]) -> None:
+        read, self.prefixes = read_shapes(shapes)
+        self.checks: tuple[Check, ...] = tuple(checks_of(read, ontology))
+
+    def validate(
+        self,
+        store: ox.Store,
+        default_graph: Sequence[ox.NamedNode | ox.DefaultGraph] | None = None,
+        focus: Collection[Node] | None = None,
+        triples: int = 0,
+    ) -> ValidationReport:
+        """The findings of the store's data: its default graph, or the union of `default_graph`'s graphs; of every
+        focus node, or of those in `focus` only."""
+        options: dict[str, object] = {"prefixes": self.prefixes, "custom_functions": {MATCHES: matches}}
+        if default_graph is not None:
+            options["default_graph"] = list(default_graph)
+        nodes = None if focus is None else sorted(focus, key=str)
+        findings: set[Finding] = set()
+        if nodes == []:
+            return ValidationReport((), triples)
+        for check in self.checks:
+            solutions = store.query(check.for_focus(nodes), **options)  # type: ignore[arg-type]
+            assert isinstance(solutions, ox.QuerySolutions)
+            names = [variable.value for variable in solutions.variables]
+            for solution in solutions:
+                findings.add(_finding(check, {name: solution[name] for name in names}))
+        ordered = sorted(findings, key=lambda f: (show_node(f.focus), f.path or "", f.message, f.value or ""))
+        return ValidationReport(tuple(ordered), triples)
+
+
+def _finding(check: Check, bound: dict[str, Term | None]) -> Finding:
+    focus = bound["this"]
+    assert isinstance(focus, ox.NamedNode | ox.BlankNode)
+    value, path = bound.get("value"), bound.get("path")
+    message = _fill(check.message, bound) if check.fills_message else check.message
+    shown_path = compact(path.value) if isinstance(path, ox.NamedNode) else check.path
+    return Finding(check.severity, focus, shown_path, show_term(value), message, check.shape)
+
+
+def _fill(message: str, bound: dict[str, Term | None]) -> str:
+    """The message with each {?name} replaced by the value bound to it."""
+
+    def value_of(match: re.Match[str]) -> str:
+        term = bound.get(match.group(1))
+        return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else match.group(0)
+
+    return _PLACEHOLDER.sub(value_of, message)
+
+
+def show_node(node: Node) -> str:
+    """A focus node as a report writes it: prefix:local where a known namespace covers it."""
+    return compact(node.value) if isinstance(node, ox.NamedNode) else str(node)
+
+
+def show_term(term: Term | None) -> str | None:
+    """A value as a report writes it: a compact IRI, or a literal as N-Triples writes it."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value) if term.value.startswith("http") else term.value
+    return str(term)
+
+
+def validate_quads(
+    data: Iterable[ox.Quad | ox.Triple],
+    shapes: Iterable[ox.Quad | ox.Triple],
+    ontology: Iterable[ox.Quad | ox.Triple],
+    only: Collection[Node] | None = None,
+) -> ValidationReport:
+    """Validate the union of the graphs of `data` together with the ontology (its own individuals, such as roles
+    and sectors, are part of what data points at); with `only`, the findings of these focus nodes alone."""
+    ontology = list(ontology)
+    store = ox.Store()
+    default = ox.DefaultGraph()
+    triples = {quad.triple if isinstance(quad, ox.Quad) else quad for quad in data}
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in triples)
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in ontology)
+    return Validator(shapes, ontology).validate(store, focus=only, triples=len(triples))
+
+
+def validate_sources(sources: Sources) -> ValidationReport:
+    """Validate the data of `sources` with their shapes, the ontology supplying the class hierarchy."""
+    return validate_quads(sources.data, sources.shapes, sources.ontology)
+
+
+def data_graphs(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
+    """The graphs of a store that validation reads: all but the shapes' own."""
+    return [graph for graph in store.named_graphs() if graph != ox.NamedNode(SHAPES_IRI)]  # type: ignore[misc]
+
+
+def affected_nodes(
+    store: ox.Store,
+    changed: Iterable[ox.Quad | ox.Triple],
+    graphs: Sequence[ox.NamedNode | ox.DefaultGraph],
+    hops: int,
+) -> set[Node]:
+    """The focus nodes whose findings a change can alter: the nodes it adds or removes statements about (its
+    subjects and objects), and those that reach them in up to `hops` steps backwards along any statement but
+    rdf:type (a node's findings depend on what its paths, nested shapes and SPARQL constraints reach)."""
+    frontier: set[Node] = set()
+    for quad in changed:
+        frontier.add(quad.subject)  # type: ignore[arg-type]
+        if isinstance(quad.object, ox.NamedNode | ox.BlankNode) and quad.predicate != _RDF_TYPE:
+            frontier.add(quad.object)
+    found = set(frontier)
+    for _ in range(hops):
+        reaching: set[Node] = set()
+        for node in frontier:
+            for graph in graphs:
+                for quad in store.quads_for_pattern(None, None, node, graph):
+                    if quad.predicate != _RDF_TYPE and quad.subject not in found:
+                        reaching.add(quad.subject)  # type: ignore[arg-type]
+        found |= reaching
+        frontier = reaching
+    return found
