@@ -142,3 +142,21 @@ def test_a_shape_using_shacl_the_validator_does_not_compile_is_refused_naming_it
     )
     with pytest.raises(UnsupportedShapeError, match=r"uses sh:qualifiedValueShape, which biokg's validator"):
         Validator([*sources.shapes, *extra], sources.ontology)
+
+
+@pytest.mark.parametrize(
+    "removed",
+    ["http://www.w3.org/ns/org#heldBy", "http://www.w3.org/ns/org#postIn", "https://w3id.org/biokg/ontology#party"],
+)
+def test_a_load_that_removes_statements_validates_the_nodes_that_reach_them(sources: Sources, removed: str) -> None:
+    """A post that no longer says who holds it, or where: the signing it signs for, three steps away, breaks."""
+    store = EmbeddedStore()
+    load_validated(store, sources)
+    graph = ox.NamedNode("https://w3id.org/biokg/graph/biom-osaka-partnership-renewal-2022")
+    replaced = [quad for quad in store.quads() if quad.graph_name == graph and quad.predicate.value != removed]
+    kept = [quad for quad in sources.data if quad.graph_name != graph]
+    whole = validate_quads([*kept, *replaced], sources.shapes, sources.ontology)
+    assert not whole.conforms
+    with pytest.raises(NonConformingDataError) as refused:
+        load_quads(store, replaced, sources)
+    assert shown(refused.value.report.findings) == shown(whole.findings)

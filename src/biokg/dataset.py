@@ -79,8 +79,8 @@ def load_quads(store: Store, quads: Sequence[ox.Quad], sources: Sources, on_prog
         store.replace_graphs(quads, on_progress)
         return
     validator = Validator(sources.shapes, sources.ontology)
-    removed = [quad for graph in replaced for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)]
-    changed = [*removed, *quads]
+    before = {quad for graph in replaced for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)}
+    changed = before.symmetric_difference(quads)  # what the load removes or adds, not what it writes again
     if len(changed) > INCREMENTAL_UP_TO:
         check = _check_whole(validator, len(quads))
     else:
