@@ -14,7 +14,7 @@ from biokg.namespaces import ONTOLOGY_IRI, SHAPES_IRI
 from biokg.sources import Sources, parse_file, rdf_files
 from biokg.store.base import Progress, Store
 from biokg.store.embedded import EmbeddedStore
-from biokg.validation import ValidationReport, Validator, affected_nodes, data_graphs, validate_quads
+from biokg.validation import ValidationReport, Validator, affected_nodes, validate_quads
 
 _VOCABULARY_GRAPHS = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(SHAPES_IRI)}
 AFFECTED_HOPS = 3
@@ -78,26 +78,32 @@ def load_quads(store: Store, quads: Sequence[ox.Quad], sources: Sources, on_prog
         _refuse_unless_conforming(sources, [*kept, *quads])
         store.replace_graphs(quads, on_progress)
         return
-    validator = Validator(sources.shapes, sources.ontology)
+    check = change_check(store, quads, Validator(sources.shapes, sources.ontology))
+    store.replace_graphs(quads, on_progress, check=check)  # no stamp: it no longer holds just the shipped sources
+
+
+def change_check(store: EmbeddedStore, quads: Sequence[ox.Quad], validator: Validator) -> Callable[[ox.Store], None]:
+    """The check of the next store after a load of `quads` into `store`: of the nodes the change can affect, or
+    of every node when the change is large."""
+    replaced = {quad.graph_name for quad in quads}
     before = {quad for graph in replaced for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)}
     changed = before.symmetric_difference(quads)  # what the load removes or adds, not what it writes again
     if len(changed) > INCREMENTAL_UP_TO:
-        check = _check_whole(validator, len(quads))
-    else:
+        return _check_whole(validator, len(quads))
+    vocabulary = {triple.subject for triple in validator.ontology if isinstance(triple.subject, ox.NamedNode)}
 
-        def check(successor: ox.Store) -> None:
-            graphs = data_graphs(successor)
-            focus = affected_nodes(successor, changed, graphs, AFFECTED_HOPS)
-            _refuse(validator.validate(successor, graphs, focus, triples=len(quads)))
+    def check(successor: ox.Store) -> None:
+        focus = affected_nodes(successor, changed, AFFECTED_HOPS, vocabulary)
+        _refuse(validator.validate_store(successor, focus, triples=len(quads)))
 
-    store.replace_graphs(quads, on_progress, check=check)  # no stamp: it no longer holds just the shipped sources
+    return check
 
 
 def _check_whole(validator: Validator, triples: int) -> Callable[[ox.Store], None]:
     """A check of every focus node of the next store."""
 
     def check(successor: ox.Store) -> None:
-        _refuse(validator.validate(successor, data_graphs(successor), triples=triples))
+        _refuse(validator.validate_store(successor, triples=triples))
 
     return check
 

@@ -41,7 +41,8 @@ from biokg.validation import Finding, show_node, validate_quads
 ROR_GRAPH = ox.NamedNode(str(GRAPH["ror"]))
 ROR_SOURCE = ox.NamedNode(f"{ID}source/ror")
 BATCH = 20_000
-"""Records validated together: enough to keep pyshacl's fixed costs small, few enough to bound memory."""
+"""Records validated together: enough to keep the fixed cost of a validation (its store) small, few enough to
+bound memory."""
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _ORGANIZATION = ox.NamedNode(PREFIXES["bkg"] + "Organization")
 _ATTEMPTS = 5

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from biokg.namespaces import PREFIXES, SHAPES_IRI, compact
+from biokg.namespaces import ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, compact
 from biokg.sources import Sources
-from biokg.validation.compiler import MATCHES, Check, checks_of, matches
+from biokg.validation.compiler import FOCUS_GRAPH, MATCHES, Check, checks_of, matches
 from biokg.validation.shapes import read_shapes
 
 Node = ox.NamedNode | ox.BlankNode
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+ONTOLOGY_GRAPH = ox.NamedNode("urn:biokg:validation-ontology")
+"""Where a store holds the validator's ontology while it validates the store."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,21 @@ class Validator:
 
     def __init__(self, shapes: Iterable[ox.Quad | ox.Triple], ontology: Iterable[ox.Quad | ox.Triple]) -> None:
         read, self.prefixes = read_shapes(shapes)
-        self.checks: tuple[Check, ...] = tuple(checks_of(read, ontology))
+        self.ontology = tuple(quad.triple if isinstance(quad, ox.Quad) else quad for quad in ontology)
+        self.checks: tuple[Check, ...] = tuple(checks_of(read, self.ontology))
+
+    def validate_store(
+        self, store: ox.Store, focus: Collection[Node] | None = None, triples: int = 0
+    ) -> ValidationReport:
+        """The findings of a store's graphs, with the validator's ontology in place of the store's own (which a
+        store loaded with data files alone does not hold) and without its shapes graph."""
+        own = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(SHAPES_IRI), FOCUS_GRAPH, ONTOLOGY_GRAPH}
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [g for g in store.named_graphs() if g not in own]  # type: ignore[misc]
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in self.ontology)
+        try:
+            return self.validate(store, [*graphs, ONTOLOGY_GRAPH], focus, triples)
+        finally:
+            store.remove_graph(ONTOLOGY_GRAPH)
 
     def validate(
         self,
@@ -84,16 +100,22 @@ class Validator:
         options: dict[str, object] = {"prefixes": self.prefixes, "custom_functions": {MATCHES: matches}}
         if default_graph is not None:
             options["default_graph"] = list(default_graph)
-        nodes = None if focus is None else sorted(focus, key=str)
+        if focus is not None:  # marked in a graph of their own while the checks run, then unmarked
+            if not focus:
+                return ValidationReport((), triples)
+            options["named_graphs"] = [FOCUS_GRAPH]
+            store.extend(ox.Quad(node, FOCUS_GRAPH, FOCUS_GRAPH, FOCUS_GRAPH) for node in focus)
         findings: set[Finding] = set()
-        if nodes == []:
-            return ValidationReport((), triples)
-        for check in self.checks:
-            solutions = store.query(check.for_focus(nodes), **options)  # type: ignore[arg-type]
-            assert isinstance(solutions, ox.QuerySolutions)
-            names = [variable.value for variable in solutions.variables]
-            for solution in solutions:
-                findings.add(_finding(check, {name: solution[name] for name in names}))
+        try:
+            for check in self.checks:
+                solutions = store.query(check.for_focus(focus is not None), **options)  # type: ignore[arg-type]
+                assert isinstance(solutions, ox.QuerySolutions)
+                names = [variable.value for variable in solutions.variables]
+                for solution in solutions:
+                    findings.add(_finding(check, {name: solution[name] for name in names}))
+        finally:
+            if focus is not None:
+                store.remove_graph(FOCUS_GRAPH)
         ordered = sorted(findings, key=lambda f: (show_node(f.focus), f.path or "", f.message, f.value or ""))
         return ValidationReport(tuple(ordered), triples)
 
@@ -153,20 +175,13 @@ def validate_sources(sources: Sources) -> ValidationReport:
     return validate_quads(sources.data, sources.shapes, sources.ontology)
 
 
-def data_graphs(store: ox.Store) -> list[ox.NamedNode | ox.DefaultGraph]:
-    """The graphs of a store that validation reads: all but the shapes' own."""
-    return [graph for graph in store.named_graphs() if graph != ox.NamedNode(SHAPES_IRI)]  # type: ignore[misc]
-
-
 def affected_nodes(
-    store: ox.Store,
-    changed: Iterable[ox.Quad | ox.Triple],
-    graphs: Sequence[ox.NamedNode | ox.DefaultGraph],
-    hops: int,
+    store: ox.Store, changed: Iterable[ox.Quad | ox.Triple], hops: int, vocabulary: Collection[Node] = ()
 ) -> set[Node]:
     """The focus nodes whose findings a change can alter: the nodes it adds or removes statements about (its
     subjects and objects), and those that reach them in up to `hops` steps backwards along any statement but
-    rdf:type (a node's findings depend on what its paths, nested shapes and SPARQL constraints reach)."""
+    rdf:type (a node's findings depend on what its paths, nested shapes and SPARQL constraints reach). The walk
+    does not go back from the terms of the `vocabulary` (a role, a sector): every node using one reaches it."""
     frontier: set[Node] = set()
     for quad in changed:
         frontier.add(quad.subject)  # type: ignore[arg-type]
@@ -175,11 +190,10 @@ def affected_nodes(
     found = set(frontier)
     for _ in range(hops):
         reaching: set[Node] = set()
-        for node in frontier:
-            for graph in graphs:
-                for quad in store.quads_for_pattern(None, None, node, graph):
-                    if quad.predicate != _RDF_TYPE and quad.subject not in found:
-                        reaching.add(quad.subject)  # type: ignore[arg-type]
+        for node in frontier - set(vocabulary):
+            for quad in store.quads_for_pattern(None, None, node, None):
+                if quad.predicate != _RDF_TYPE and quad.subject not in found:
+                    reaching.add(quad.subject)  # type: ignore[arg-type]
         found |= reaching
         frontier = reaching
     return found
