@@ -101,6 +101,11 @@ class _Fixed:
         return options[0]
 
 
+def report(data: str, step: str, seconds: float, reference: float) -> None:
+    """One figure, printed as soon as it is measured, beside `oxigraph load` of the same data."""
+    print(f"{data:38} {step:46} {seconds:8.2f} {reference:16.2f} {seconds / reference:6.2f}x", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -108,7 +113,7 @@ def main() -> None:
     parser.add_argument("--ror", type=Path, default=HERE.parent.parent / "shared/data/ror/ror-v2-latest.jsonl.gz")
     arguments = parser.parse_args()
     python, oxigraph = sys.executable, str(Path(sys.executable).parent / "oxigraph")
-    rows: list[tuple[str, str, float, float]] = []
+    print(f"{'data':38} {'step':46} {'seconds':>8} {'oxigraph load s':>16} {'ratio':>7}", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         for size in arguments.triples:
@@ -117,24 +122,21 @@ def main() -> None:
             label = f"{size:,} generated triples"
             load = seconds_of([oxigraph, "load", "--location", str(work / f"ox-{size}"), "--file", str(data)])
             parse, validate = printed([python, "-c", VALIDATE, str(data), "biokg"])
-            rows.append((label, "biokg: full validation (parse + validate)", parse + validate, load))
-            rows.append((label, "biokg: full validation, validate only", validate, load))
+            report(label, "biokg: full validation (parse + validate)", parse + validate, load)
+            report(label, "biokg: full validation, validate only", validate, load)
             if size <= arguments.pyshacl_up_to:
                 parse, reference = printed([python, "-c", VALIDATE, str(data), "pyshacl", str(HERE.parent / "tests")])
-                rows.append((label, "pySHACL: core constraints, validate only", reference, load))
+                report(label, "pySHACL: core constraints, validate only", reference, load)
             if size == max(arguments.triples):
                 store = work / "biokg-store"
                 loaded = seconds_of([python, "-m", "biokg", "load", "--store", str(store), str(data)])
-                rows.append((label, "biokg load (parse, validate, write on disk)", loaded, load))
+                report(label, "biokg load (parse, validate, write on disk)", loaded, load)
                 change = work / "change.trig"
                 change_source(change, organisations)
                 triples, checked, whole = printed([python, "-c", CHANGE, str(store), str(change)])
-                rows.append(
-                    (f"{int(triples)}-triple source into {size:,}", "validation of the change", checked, load)
-                )
-                rows.append(
-                    (f"{int(triples)}-triple source into {size:,}", "the whole load (a new generation)", whole, load)
-                )
+                source = f"{int(triples)}-triple source into {size:,}"
+                report(source, "validation of the change", checked, load)
+                report(source, "the whole load (a new generation)", whole, load)
         if arguments.ror.exists():
             ror_store = work / "ror-store"
             imported = seconds_of(
@@ -146,10 +148,7 @@ def main() -> None:
                 check=True,
             )
             load = seconds_of([oxigraph, "load", "--location", str(work / "ox-ror"), "--file", str(dump)])
-            rows.append((f"ROR {arguments.ror.name}", "biokg import ror, end to end", imported, load))
-    print(f"{'data':38} {'step':46} {'seconds':>8} {'oxigraph load s':>16} {'ratio':>7}")
-    for data_label, step, seconds, reference in rows:
-        print(f"{data_label:38} {step:46} {seconds:8.2f} {reference:16.2f} {seconds / reference:6.2f}x")
+            report(f"ROR {arguments.ror.name}", "biokg import ror, end to end", imported, load)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     query_memory_mib: int = 0
     """MiB each query worker may allocate beyond the store it shares; a query that needs more is stopped
     (BIOKG_QUERY_MEMORY_MIB). 0 means half the machine's memory, shared among the workers."""
+    cache_mib: int | None = None
+    """MiB of answers the server keeps to answer repeated queries from memory while the data stays as loaded
+    (BIOKG_CACHE_MIB; 0 keeps none). By default a thirty-second of the machine's (or container's) memory."""
     allow_service: bool = False
     """Whether queries may use SERVICE to call other endpoints (BIOKG_ALLOW_SERVICE)."""
     cors_origins: list[str] = ["*"]

@@ -12,6 +12,7 @@ from biokg.canned import Catalogue
 from biokg.config import Settings
 from biokg.dataset import ensure_loaded
 from biokg.engine import QueryEngine, json_fetcher
+from biokg.engine.cache import CachingEngine
 from biokg.engine.pool import WorkerPool
 from biokg.engine.remote import RemoteEngine
 from biokg.errors import BiokgError, NonConformingDataError
@@ -35,15 +36,17 @@ def prepare(settings: Settings) -> ServerContext:
         report = validate_quads(store.quads(), sources.shapes, sources.ontology)
         if not report.conforms:
             raise NonConformingDataError(report)
-        engine = RemoteEngine(store, settings.query_time_limit)
-        return _context(settings, engine, policy, store, graph_sizes(store))
+        remote = RemoteEngine(store, settings.query_time_limit)
+        return _context(settings, remote, policy, store, graph_sizes(store))
     ensure_loaded(store, sources)
     sizes = graph_sizes(store)
     memory = memory_copy(store)
     workers = settings.query_workers or os.cpu_count() or 1
     memory_limit = settings.query_memory_mib * 2**20 or _machine_memory() // (2 * workers)
     pool = WorkerPool(memory, workers, settings.query_time_limit, memory_limit)
-    return _context(settings, pool, policy, store, sizes, fixed_data=True)
+    cache = _machine_memory() // 32 if settings.cache_mib is None else settings.cache_mib * 2**20
+    engine: QueryEngine = CachingEngine(pool, cache) if cache else pool  # the data stays as loaded
+    return _context(settings, engine, policy, store, sizes, fixed_data=True)
 
 
 def _machine_memory() -> int:

@@ -35,15 +35,18 @@ class QueryJob:
     """Whether the client takes the answer gzipped."""
     time_limit: float | None = None
     """Seconds the query may run when the client asks for less than the engine's limit (its timeout=)."""
+    cacheable: bool = True
+    """Whether the answer may come from a cache (a health probe must reach the engine itself)."""
 
 
 @dataclass(frozen=True)
 class QueryOutcome:
-    """A written answer, whether the row cap cut it, and whether it is gzipped."""
+    """A written answer, whether the row cap cut it, whether it is gzipped, and whether it came from the cache."""
 
     body: bytes
     truncated: bool = False
     gzipped: bool = False
+    cached: bool = False
 
 
 class QueryEngine(Protocol):

@@ -37,6 +37,10 @@ class EmbeddedStore:
             self._store = ox.Store(str(generation))
 
     @property
+    def on_disk(self) -> bool:
+        return self._generations is not None
+
+    @property
     def oxigraph(self) -> ox.Store:
         """The Oxigraph store itself, for the query engine (which writes answers with its own writers)."""
         return self._store

@@ -164,65 +164,57 @@ class _Reader:
         ]
         return [self.shape(node, None) for node in sorted(targeted, key=str)]
 
-    def shape(self, node: Node, holder: Shape | None) -> Shape:
+    def shape(self, node: Node, holder: str | None) -> Shape:
+        """The shape at `node`; `holder` names the shape it is part of, which names an anonymous one."""
         by_predicate = self.statements.get(node, {})
-        name = self._name(node, holder)
+        path = self._path(self._one(node, "path")) if SH + "path" in by_predicate else None
+        name = self._name(node, holder, path)
         for predicate in by_predicate:
             if predicate.startswith(SH) and predicate not in _KNOWN:
                 raise UnsupportedShapeError(
                     f"the shape {name} uses {compact(predicate)}, which biokg's validator does not support"
                 )
-        path = self._path(self._one(node, "path")) if SH + "path" in by_predicate else None
-        shape = Shape(node, self._name(node, holder, path), path, self._text(node, "message"))
-        constraints = tuple(self._constraints(node, shape))
-        properties = tuple(self.shape(p, shape) for p in self._objects(node, "property") if _is_node(p))
+        ignored = self._list(self._one(node, "ignoredProperties")) if SH + "ignoredProperties" in by_predicate else []
+        severity = self._one(node, "severity")
         return Shape(
             node=node,
-            name=shape.name,
+            name=name,
             path=path,
-            message=shape.message,
+            message=self._text(node, "message"),
             targets=tuple(self._targets(node)),
-            constraints=constraints,
-            properties=properties,
+            constraints=tuple(self._constraints(node, name)),
+            properties=tuple(self.shape(p, name) for p in self._objects(node, "property") if _is_node(p)),
             sparql=tuple(self._sparql(node)),
-            ignored_properties=tuple(
-                iri for iri in self._list(self._one(node, "ignoredProperties")) if isinstance(iri, ox.NamedNode)
-            )
-            if SH + "ignoredProperties" in by_predicate
-            else (),
+            ignored_properties=tuple(iri for iri in ignored if isinstance(iri, ox.NamedNode)),
             deactivated=self._text(node, "deactivated") == "true",
-            severity=self._severity(node),
+            severity=severity.value.removeprefix(SH) if isinstance(severity, ox.NamedNode) else "Violation",
         )
 
-    def _severity(self, node: Node) -> str:
-        severity = self._one(node, "severity")
-        return severity.value.removeprefix(SH) if isinstance(severity, ox.NamedNode) else "Violation"
-
-    def _name(self, node: Node, holder: Shape | None, path: Path | None = None) -> str:
+    def _name(self, node: Node, holder: str | None, path: Path | None = None) -> str:
         if isinstance(node, ox.NamedNode):
             return compact(node.value)
         if holder is not None and path is not None:
-            return f"{holder.name} ({path.shown()})"
-        return holder.name if holder is not None else str(node)
+            return f"{holder} ({path.shown()})"
+        return holder if holder is not None else str(node)
 
-    def _constraints(self, node: Node, shape: Shape) -> Iterator[Constraint]:
-        for name in (*VALUE_CONSTRAINTS, *FOCUS_CONSTRAINTS):
-            for value in self._objects(node, name):
-                if name in _LIST_VALUED:
-                    members = tuple(self._list(value))
-                    if name in ("or", "and", "xone"):
-                        shapes = tuple(self.shape(member, shape) for member in members if _is_node(member))
-                        yield Constraint(name, shapes=shapes)
-                    else:
-                        yield Constraint(name, values=members)
-                elif name in _SHAPE_VALUED:
+    def _constraints(self, node: Node, holder: str) -> Iterator[Constraint]:
+        """The constraint parameters of the shape at `node`, named `holder`."""
+        for parameter in (*VALUE_CONSTRAINTS, *FOCUS_CONSTRAINTS):
+            for value in self._objects(node, parameter):
+                if parameter in ("or", "and", "xone"):
+                    members = self._list(value)
+                    shapes = tuple(self.shape(member, holder) for member in members if _is_node(member))
+                    yield Constraint(parameter, shapes=shapes)
+                elif parameter in _LIST_VALUED:
+                    yield Constraint(parameter, values=tuple(self._list(value)))
+                elif parameter in _SHAPE_VALUED:
                     if not _is_node(value):
-                        raise UnsupportedShapeError(f"sh:{name} of {shape.name} must name a shape")
-                    yield Constraint(name, shapes=(self.shape(value, shape),))
-                elif name == "pattern":
-                    yield Constraint(name, value, flags=self._text(node, "flags") or "")
+                        raise UnsupportedShapeError(f"sh:{parameter} of {holder} must name a shape")
+                    yield Constraint(parameter, shapes=(self.shape(value, holder),))
+                elif parameter == "pattern":
+                    yield Constraint(parameter, value, flags=self._text(node, "flags") or "")
                 else:
-                    yield Constraint(name, value)
+                    yield Constraint(parameter, value)
 
     def _targets(self, node: Node) -> Iterator[Target]:
         for kind in TARGETS[:-1]:

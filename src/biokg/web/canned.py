@@ -159,7 +159,10 @@ async def _run(
     bound, limit = context.catalogue.bind(query, given, max_rows)
     job = QueryJob(bound.text, "json", max_rows=limit + 1, max_bytes=max_bytes)  # a row more says if there are more
     outcome = await unless_disconnected(request, context.engine.answer(job))
-    return None if outcome is None else (bound, read_solutions(outcome.body, limit))
+    if outcome is None:
+        return None
+    request.state.cache = "hit" if outcome.cached else "miss"
+    return bound, read_solutions(outcome.body, limit)
 
 
 def _given(request: Request) -> dict[str, list[str]]:

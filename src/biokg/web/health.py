@@ -14,7 +14,7 @@ router = APIRouter()
 
 @router.get("/healthz", summary="Liveness: the store answers a query, and how many triples it holds")
 async def healthz(context: ContextDep) -> JSONResponse:
-    probe = QueryJob(query="ASK {}", format_name="json", max_rows=1)
+    probe = QueryJob(query="ASK {}", format_name="json", max_rows=1, cacheable=False)
     try:
         await context.engine.answer(probe)
     except BiokgError as error:

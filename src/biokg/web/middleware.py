@@ -64,9 +64,9 @@ class _TooLarge(Exception):
     pass
 
 
-QUERY_LOG_KEYS = ("query", "form", "query_ms", "truncated")
+QUERY_LOG_KEYS = ("query", "form", "query_ms", "truncated", "cache")
 """What a query route may put in `request.state` for the access log: the query (its start, if long), its form,
-the milliseconds the engine took, and whether the row cap cut the answer."""
+the milliseconds the engine took, whether the row cap cut the answer, and whether the cache had it (hit, miss)."""
 
 
 class AccessLog:

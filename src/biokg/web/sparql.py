@@ -190,6 +190,7 @@ async def _run(
     if outcome is not None:
         request.state.query_ms = round((time.perf_counter() - started) * 1000, 2)
         request.state.truncated = outcome.truncated
+        request.state.cache = "hit" if outcome.cached else "miss"
     return outcome
 
 

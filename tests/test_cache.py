@@ -1,0 +1,98 @@
+"""Repeated answers come from the cache while the data stays as loaded; stopped or failed queries never do."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from biokg.config import Settings
+from biokg.engine import QueryJob
+from biokg.engine.cache import CachingEngine
+from biokg.engine.inline import InlineEngine
+from biokg.engine.pool import WorkerPool
+from biokg.errors import QuerySyntaxError, QueryTimeoutError
+from biokg.server import prepare
+from biokg.web import create_app
+
+EX = "http://example.org/"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture
+def store() -> ox.Store:
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"{EX}s{n}"), ox.NamedNode(f"{EX}p"), ox.Literal(str(n))) for n in range(100))
+    return store
+
+
+def test_the_same_job_is_answered_from_the_cache_and_another_is_not(store: ox.Store) -> None:
+    cache = CachingEngine(InlineEngine(store), 1_000_000)
+    job = QueryJob(f"SELECT ?s WHERE {{ ?s <{EX}p> ?o }} ORDER BY ?s", "csv", max_rows=10)
+    first, again = cache.run(job), cache.run(QueryJob(f"  {job.query}\n", "csv", max_rows=10))
+    assert (first.cached, again.cached, again.body) == (False, True, first.body)
+    as_json = cache.run(QueryJob(job.query, "json", max_rows=10))
+    cut = cache.run(QueryJob(job.query, "csv", max_rows=5))
+    assert (as_json.cached, cut.cached) == (False, False)
+    assert cache.size == len(first.body) + len(as_json.body) + len(cut.body)
+
+
+def test_the_least_recently_used_answers_go_first_and_large_ones_are_not_kept(store: ox.Store) -> None:
+    def job(n: int) -> QueryJob:
+        return QueryJob(f"SELECT ?o WHERE {{ <{EX}s{n}> <{EX}p> ?o }}", "csv")
+
+    size = len(InlineEngine(store).run(job(10)).body)  # "o\r\n10\r\n": every answer of s10 ... s99 is this long
+    cache = CachingEngine(InlineEngine(store), 30 * size)
+    for n in range(10, 40):
+        cache.run(job(n))
+    cache.run(job(10))  # used again: now the most recent
+    cache.run(job(40))  # one more than fits: the least recently used (s11) goes
+    assert cache.size == 30 * size
+    assert [cache.run(job(n)).cached for n in (40, 10, 12, 11)] == [True, True, True, False]
+    everything = QueryJob("SELECT * WHERE { ?s ?p ?o }", "csv")
+    cache.run(everything)
+    assert cache.run(everything).cached is False  # more than a tenth of the cache
+
+
+def test_a_query_that_fails_or_is_stopped_is_never_kept(store: ox.Store) -> None:
+    cache = CachingEngine(WorkerPool(store, 1, time_limit=0.5), 1_000_000)
+    try:
+        for _ in range(2):
+            with pytest.raises(QuerySyntaxError):
+                cache.run(QueryJob("SELECT ?s WHERE { ?s ?p }", "json"))
+            started = time.monotonic()
+            with pytest.raises(QueryTimeoutError):
+                cache.run(QueryJob(RUNAWAY, "json"))
+            assert time.monotonic() - started >= 0.5
+        assert cache.size == 0
+    finally:
+        cache.close()
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    context = prepare(Settings(query_workers=1, cache_mib=16))
+    with TestClient(create_app(context)) as client:
+        yield client
+
+
+def test_the_access_log_says_hit_or_miss_and_the_health_probe_reaches_the_engine(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = client.app.state.context.engine  # type: ignore[attr-defined]
+    assert isinstance(engine, CachingEngine)
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    with caplog.at_level(logging.INFO, logger="biokg.access"):
+        answers = [client.get("/sparql", params={"query": query}) for _ in range(2)]
+        canned = [client.get("/api/queries/posts-in", params={"format": "csv"}) for _ in range(2)]
+    entries = [json.loads(record.getMessage()) for record in caplog.records if record.name == "biokg.access"]
+    assert [entry["cache"] for entry in entries] == ["miss", "hit", "miss", "hit"]
+    assert answers[0].content == answers[1].content and canned[0].content == canned[1].content
+    kept = engine.size
+    assert client.get("/healthz").json()["status"] == "ok"
+    assert engine.size == kept
