@@ -17,6 +17,7 @@ from biokg.store import EmbeddedStore
 from biokg.validation import Finding, Validator, validate_quads
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 FIXTURES = sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.ttl"))
 ID = "https://w3id.org/biokg/id/"
 PREFIXES = """PREFIX bkg: <https://w3id.org/biokg/ontology#>
@@ -173,3 +174,20 @@ def test_every_shacl_parameter_the_validator_compiles_finds_what_pyshacl_finds()
     assert {finding.severity for finding in found.findings} == {"Violation", "Warning"}
     assert not any("never checked" in finding.message for finding in found.findings)
     assert shown(found.findings) == shown(reference_findings(data, shapes, []))
+
+
+def test_a_change_of_type_alone_reaches_the_nodes_that_meet_it_in_a_sparql_constraint(sources: Sources) -> None:
+    """A renewal typed a first signing too: the agreement's first signing, which points at neither the renewal
+    nor anything it changes, breaks as well (they meet at the agreement)."""
+    store = EmbeddedStore()
+    load_validated(store, sources)
+    graph = ox.NamedNode("https://w3id.org/biokg/graph/biom-osaka-partnership-renewal-2022")
+    renewal = ox.NamedNode(ID + "signing/munich-osaka-partnership-2022")
+    first_signing = ox.NamedNode("https://w3id.org/biokg/ontology#FirstSigning")
+    retyped = [*(q for q in store.quads() if q.graph_name == graph), ox.Quad(renewal, RDF_TYPE, first_signing, graph)]
+    kept = [quad for quad in sources.data if quad.graph_name != graph]
+    whole = validate_quads([*kept, *retyped], sources.shapes, sources.ontology)
+    assert len({finding.focus for finding in whole.findings if finding.shape == "bkgsh:FirstSigningShape"}) == 2
+    with pytest.raises(NonConformingDataError) as refused:
+        load_quads(store, retyped, sources)
+    assert shown(refused.value.report.findings) == shown(whole.findings)

@@ -14,7 +14,7 @@ from biokg.namespaces import ONTOLOGY_IRI, SHAPES_IRI
 from biokg.sources import Sources, parse_file, rdf_files
 from biokg.store.base import Progress, Store
 from biokg.store.embedded import EmbeddedStore
-from biokg.validation import ValidationReport, Validator, affected_nodes, validate_quads
+from biokg.validation import ValidationReport, Validator, affected_nodes, neighbourhood, validate_quads
 
 _VOCABULARY_GRAPHS = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(SHAPES_IRI)}
 AFFECTED_HOPS = 3
@@ -22,7 +22,8 @@ AFFECTED_HOPS = 3
 a shape's paths, nested shapes and SPARQL constraints from its focus node (a signing reaches a party's posts
 through its association and agent)."""
 INCREMENTAL_UP_TO = 50_000
-"""Changes of up to this many statements are validated for the nodes they affect; a larger one, whole."""
+"""Changes of up to this many statements, affecting up to this many nodes, are validated for those nodes; a
+larger one, whole."""
 
 
 def sources_stamp(sources: Sources) -> str:
@@ -36,12 +37,10 @@ def sources_stamp(sources: Sources) -> str:
 def load_validated(store: Store, sources: Sources, on_progress: Progress | None = None) -> int:
     """Validate the sources and, only if they conform, replace their graphs in `store`; gives the quads written."""
     quads = [*sources.ontology, *sources.shapes, *sources.data]
-    if isinstance(store, EmbeddedStore):  # validated in the next store itself, before it replaces this one
-        validator = Validator(sources.shapes, sources.ontology)
-        check = _check_whole(validator, len(sources.data), store.on_disk)
-        store.replace_graphs(quads, on_progress, stamp=sources_stamp(sources), check=check)
+    _refuse_unless_conforming(sources, sources.data)
+    if isinstance(store, EmbeddedStore):
+        store.replace_graphs(quads, on_progress, stamp=sources_stamp(sources))
     else:
-        _refuse_unless_conforming(sources, sources.data)
         store.replace_graphs(quads, on_progress)
     return len(quads)
 
@@ -88,13 +87,18 @@ def change_check(store: EmbeddedStore, quads: Sequence[ox.Quad], validator: Vali
     replaced = {quad.graph_name for quad in quads}
     before = {quad for graph in replaced for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)}
     changed = before.symmetric_difference(quads)  # what the load removes or adds, not what it writes again
+    on_disk = store.on_disk
     if len(changed) > INCREMENTAL_UP_TO:
-        return _check_whole(validator, len(quads), store.on_disk)
-    vocabulary = {triple.subject for triple in validator.ontology if isinstance(triple.subject, ox.NamedNode)}
+        return _check_whole(validator, len(quads), on_disk)
 
     def check(successor: ox.Store) -> None:
-        focus = affected_nodes(successor, changed, AFFECTED_HOPS, vocabulary)
-        _refuse(validator.validate_store(successor, focus, triples=len(quads)))
+        focus = affected_nodes(successor, changed, AFFECTED_HOPS, validator)
+        if len(focus) > INCREMENTAL_UP_TO:
+            _check_whole(validator, len(quads), on_disk)(successor)
+            return
+        around = ox.Store()  # what the checks of those nodes read, in memory: a check scans less there
+        around.bulk_extend(neighbourhood(successor, focus, AFFECTED_HOPS, validator))
+        _refuse(validator.validate_store(around, focus, triples=len(quads)))
 
     return check
 

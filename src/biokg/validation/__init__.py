@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from biokg.namespaces import ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, compact
 from biokg.sources import Sources
-from biokg.validation.compiler import FOCUS_GRAPH, MATCHES, Check, checks_of, matches
+from biokg.validation.compiler import FOCUS_GRAPH, MATCHES, Check, checks_of, matches, read_backwards
 from biokg.validation.shapes import read_shapes
 
 Node = ox.NamedNode | ox.BlankNode
@@ -74,6 +74,10 @@ class Validator:
         read, self.prefixes = read_shapes(shapes)
         self.ontology = tuple(quad.triple if isinstance(quad, ox.Quad) else quad for quad in ontology)
         self.checks: tuple[Check, ...] = tuple(checks_of(read, self.ontology))
+        self.vocabulary = frozenset(t.subject for t in self.ontology if isinstance(t.subject, ox.NamedNode))
+        """The ontology's terms: a change never makes a node's findings depend on the others that use a term."""
+        self.read_backwards = read_backwards(read, self.prefixes)
+        """The predicates some shape follows backwards (None: any, or some it cannot tell)."""
 
     def validate_store(
         self, store: ox.Store, focus: Collection[Node] | None = None, triples: int = 0
@@ -164,10 +168,10 @@ def validate_quads(
     ontology = list(ontology)
     store = ox.Store()
     default = ox.DefaultGraph()
-    triples = {quad.triple if isinstance(quad, ox.Quad) else quad for quad in data}
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in triples)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in data)  # each triple kept once
+    triples = len(store)
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in ontology)
-    return Validator(shapes, ontology).validate(store, focus=only, triples=len(triples))
+    return Validator(shapes, ontology).validate(store, focus=only, triples=triples)
 
 
 def validate_sources(sources: Sources) -> ValidationReport:
@@ -176,24 +180,54 @@ def validate_sources(sources: Sources) -> ValidationReport:
 
 
 def affected_nodes(
-    store: ox.Store, changed: Iterable[ox.Quad | ox.Triple], hops: int, vocabulary: Collection[Node] = ()
+    store: ox.Store, changed: Iterable[ox.Quad | ox.Triple], hops: int, validator: Validator
 ) -> set[Node]:
-    """The focus nodes whose findings a change can alter: the nodes it adds or removes statements about (its
-    subjects and objects), and those that reach them in up to `hops` steps backwards along any statement but
-    rdf:type (a node's findings depend on what its paths, nested shapes and SPARQL constraints reach). The walk
-    does not go back from the terms of the `vocabulary` (a role, a sector): every node using one reaches it."""
-    frontier: set[Node] = set()
+    """The focus nodes whose findings a change can alter, within `hops` steps of it: the nodes that read the
+    statements of a node it changes (reaching that node backwards along any statement: shapes' paths go
+    forwards), and the nodes whose SPARQL constraints can meet the change (going forwards along any statement and
+    backwards along the predicates the shapes follow backwards, from the nodes it changes or points at). No walk
+    goes through rdf:type, nor on from a term of the ontology (a role, a sector)."""
+    subjects: set[Node] = set()
+    objects: set[Node] = set()
     for quad in changed:
-        frontier.add(quad.subject)  # type: ignore[arg-type]
+        subjects.add(quad.subject)  # type: ignore[arg-type]
         if isinstance(quad.object, ox.NamedNode | ox.BlankNode) and quad.predicate != _RDF_TYPE:
-            frontier.add(quad.object)
-    found = set(frontier)
+            objects.add(quad.object)
+    vocabulary = validator.vocabulary
+    readers = _walk(store, subjects, hops, vocabulary, forwards=False, backwards=None)
+    meeting = _walk(store, subjects | objects, hops, vocabulary, forwards=True, backwards=validator.read_backwards)
+    return readers | meeting
+
+
+def neighbourhood(store: ox.Store, nodes: Collection[Node], hops: int, validator: Validator) -> list[ox.Quad]:
+    """Every statement about the nodes the checks of `nodes` can read: those within `hops` steps forwards along
+    any statement but rdf:type, or backwards along the predicates the shapes follow backwards; taken from the store
+    by index lookups instead of by the checks' scans of the whole store."""
+    reached = _walk(store, set(nodes), hops, validator.vocabulary, forwards=True, backwards=validator.read_backwards)
+    return [quad for node in reached for quad in store.quads_for_pattern(node, None, None, None)]
+
+
+def _walk(
+    store: ox.Store,
+    start: set[Node],
+    hops: int,
+    vocabulary: Collection[Node],
+    forwards: bool,
+    backwards: Collection[ox.NamedNode] | None,
+) -> set[Node]:
+    """The nodes within `hops` steps of `start`: forwards along statements if asked, backwards along those of the
+    `backwards` predicates (all when None); never through rdf:type, never on from a vocabulary term."""
+    reached, frontier = set(start), set(start)
     for _ in range(hops):
-        reaching: set[Node] = set()
-        for node in frontier - set(vocabulary):
+        found: set[Node] = set()
+        for node in frontier.difference(vocabulary):
+            if forwards:
+                for quad in store.quads_for_pattern(node, None, None, None):
+                    if isinstance(quad.object, ox.NamedNode | ox.BlankNode) and quad.predicate != _RDF_TYPE:
+                        found.add(quad.object)
             for quad in store.quads_for_pattern(None, None, node, None):
-                if quad.predicate != _RDF_TYPE and quad.subject not in found:
-                    reaching.add(quad.subject)  # type: ignore[arg-type]
-        found |= reaching
-        frontier = reaching
-    return found
+                if quad.predicate != _RDF_TYPE and (backwards is None or quad.predicate in backwards):
+                    found.add(quad.subject)  # type: ignore[arg-type]
+        frontier = found - reached
+        reached |= frontier
+    return reached

@@ -389,3 +389,46 @@ def _compiled(pattern: str, options: int) -> re.Pattern[str]:
 def checks_of(shapes: Iterable[Shape], ontology: Iterable[ox.Quad | ox.Triple]) -> Iterator[Check]:
     """Every check of the shapes, the ontology giving the class and property hierarchy."""
     yield from Compiler(Hierarchy(ontology)).checks(shapes)
+
+
+_TERM = r'(?:[?$]\w+|<[^<>\s]*>|[A-Za-z][\w-]*:[\w-]*|"[^"]*")'
+_VARIABLE_PREDICATE = re.compile(rf"(?:(?:^|[{{.])\s*({_TERM})|;)\s+([?$]\w+)\s+{_TERM}")
+"""A triple pattern whose predicate is a variable, with its subject (none after `;`, where it is the one before)."""
+
+
+def read_backwards(shapes: Iterable[Shape], prefixes: dict[str, str]) -> frozenset[ox.NamedNode] | None:
+    """The predicates the shapes follow backwards, from a value to the nodes that point at it: those of inverse
+    paths, and every predicate a SPARQL constraint or target names (its patterns go either way). None when a
+    SPARQL pattern has a variable predicate on another node than the focus: then any predicate can be one."""
+    found: set[ox.NamedNode] = set()
+    for shape in _every(shapes):
+        for path in [shape.path] if shape.path is not None else []:
+            found |= set(_inverse_predicates(path))
+        texts = [constraint.select for constraint in shape.sparql]
+        texts += [target.select for target in shape.targets if target.kind == "sparql"]
+        for text in texts:
+            body = re.sub(r"(?is)\bSELECT\b.*?\bWHERE\b", " ", text)  # the projection is no pattern
+            for subject, _predicate in _VARIABLE_PREDICATE.findall(body):
+                if subject not in ("?this", "$this"):
+                    return None
+            found |= {ox.NamedNode(iri) for iri in re.findall(r"<([^<>\s]+)>", body)}
+            for prefix, local in re.findall(r"(?<![\w?$])([A-Za-z][\w-]*):([\w-]+)", body):
+                if prefix in prefixes:
+                    found.add(ox.NamedNode(prefixes[prefix] + local))
+    return frozenset(found)
+
+
+def _every(shapes: Iterable[Shape]) -> Iterator[Shape]:
+    for shape in shapes:
+        yield shape
+        yield from _every(shape.properties)
+        yield from _every(nested for constraint in shape.constraints for nested in constraint.shapes)
+
+
+def _inverse_predicates(path: Path, inverted: bool = False) -> Iterator[ox.NamedNode]:
+    if path.predicate is not None:
+        if inverted:
+            yield path.predicate
+        return
+    for part in path.parts:
+        yield from _inverse_predicates(part, inverted != (path.kind == "inverse"))
