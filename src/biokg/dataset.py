@@ -84,10 +84,12 @@ def load_quads(store: Store, quads: Sequence[ox.Quad], sources: Sources, on_prog
 def change_check(store: EmbeddedStore, quads: Sequence[ox.Quad], validator: Validator) -> Callable[[ox.Store], None]:
     """The check of the next store after a load of `quads` into `store`: of the nodes the change can affect, or
     of every node when the change is large."""
-    replaced = {quad.graph_name for quad in quads}
-    before = {quad for graph in replaced for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)}
-    changed = before.symmetric_difference(quads)  # what the load removes or adds, not what it writes again
     on_disk = store.on_disk
+    replaced = {quad.graph_name for quad in quads}
+    before = [quad for graph in replaced for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)]
+    if not before and len(quads) > INCREMENTAL_UP_TO:  # new graphs only: the change is all of them
+        return _check_whole(validator, len(quads), on_disk)
+    changed = set(before).symmetric_difference(quads)  # what the load removes or adds, not what it writes again
     if len(changed) > INCREMENTAL_UP_TO:
         return _check_whole(validator, len(quads), on_disk)
 
