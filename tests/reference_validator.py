@@ -19,7 +19,7 @@ from rdflib_bridge import from_rdflib, graph_of
 
 from biokg.namespaces import compact
 from biokg.validation import Finding, show_term
-from biokg.validation.shapes import Shape, read_shapes
+from biokg.validation.shapes import Shape, every_shape, read_shapes
 
 
 def reference_findings(
@@ -36,7 +36,7 @@ def reference_findings(
         data_graph, shacl_graph=graph_of(shapes), inference="none", advanced=True
     )
     top, _prefixes = read_shapes(shapes)
-    named = {shape.node: shape for shape in _every_shape(top)}
+    named = {shape.node: shape for shape in every_shape(top)}
     return set(_findings(results, named))
 
 
@@ -57,13 +57,6 @@ def _ancestors(ontology: Graph, relation: URIRef) -> dict[Node, set[Node]]:
     for term in set(ontology.subjects(relation)):
         ancestors[term] = {node for node in ontology.transitive_objects(term, relation) if node is not None} - {term}
     return ancestors
-
-
-def _every_shape(shapes: Iterable[Shape]) -> Iterator[Shape]:
-    for shape in shapes:
-        yield shape
-        yield from _every_shape(shape.properties)
-        yield from _every_shape(nested for constraint in shape.constraints for nested in constraint.shapes)
 
 
 def _findings(results: Graph, named: dict[ox.NamedNode | ox.BlankNode, Shape]) -> Iterator[Finding]:

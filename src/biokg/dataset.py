@@ -18,9 +18,9 @@ from biokg.validation import ValidationReport, Validator, affected_nodes, neighb
 
 _VOCABULARY_GRAPHS = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(SHAPES_IRI)}
 AFFECTED_HOPS = 3
-"""How far back from a changed node validation looks for focus nodes the change can affect: the longest reach of
-a shape's paths, nested shapes and SPARQL constraints from its focus node (a signing reaches a party's posts
-through its association and agent)."""
+"""How many steps validation walks from a change to the nodes it can affect, and from those to what their checks
+read: the longest reach of a shape's paths, nested shapes and SPARQL constraints from its focus node (a signing
+reaches a party's posts through the agreement, or through its association and agent)."""
 INCREMENTAL_UP_TO = 50_000
 """Changes of up to this many statements, affecting up to this many nodes, are validated for those nodes; a
 larger one, whole."""

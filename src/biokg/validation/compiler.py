@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from biokg.errors import UnsupportedShapeError
 from biokg.namespaces import PREFIXES
-from biokg.validation.shapes import SH, Constraint, Path, Shape, Target
+from biokg.validation.shapes import SH, Constraint, Path, Shape, Target, every_shape
 
 MATCHES = ox.NamedNode("urn:biokg:matches")
 """The custom function `sh:pattern` compiles to: whether a text matches a Python regular expression."""
@@ -401,7 +401,7 @@ def read_backwards(shapes: Iterable[Shape], prefixes: dict[str, str]) -> frozens
     paths, and every predicate a SPARQL constraint or target names (its patterns go either way). None when a
     SPARQL pattern has a variable predicate on another node than the focus: then any predicate can be one."""
     found: set[ox.NamedNode] = set()
-    for shape in _every(shapes):
+    for shape in every_shape(shapes):
         for path in [shape.path] if shape.path is not None else []:
             found |= set(_inverse_predicates(path))
         texts = [constraint.select for constraint in shape.sparql]
@@ -416,13 +416,6 @@ def read_backwards(shapes: Iterable[Shape], prefixes: dict[str, str]) -> frozens
                 if prefix in prefixes:
                     found.add(ox.NamedNode(prefixes[prefix] + local))
     return frozenset(found)
-
-
-def _every(shapes: Iterable[Shape]) -> Iterator[Shape]:
-    for shape in shapes:
-        yield shape
-        yield from _every(shape.properties)
-        yield from _every(nested for constraint in shape.constraints for nested in constraint.shapes)
 
 
 def _inverse_predicates(path: Path, inverted: bool = False) -> Iterator[ox.NamedNode]:

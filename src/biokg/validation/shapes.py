@@ -279,5 +279,13 @@ class _Reader:
         return prefixes
 
 
+def every_shape(shapes: Iterable[Shape]) -> Iterator[Shape]:
+    """The shapes with every shape they hold: property shapes, and the shapes of sh:node, sh:or and the like."""
+    for shape in shapes:
+        yield shape
+        yield from every_shape(shape.properties)
+        yield from every_shape(nested for constraint in shape.constraints for nested in constraint.shapes)
+
+
 def _is_node(term: Term | None) -> TypeGuard[Node]:
     return isinstance(term, ox.NamedNode | ox.BlankNode)
