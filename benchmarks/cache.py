@@ -17,7 +17,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from endpoint import QUERIES, hammer, wait_for
+from endpoint import QUERIES, hammer, wait_for, write_biokg_store
 from generate import generate
 
 HEAVY = ("2-hop join, whole graph", "aggregation", "property path, whole graph", "text filter, whole graph")
@@ -35,8 +35,7 @@ def main() -> None:
         work = Path(folder)
         data = work / "synthetic.trig"
         organisations = generate(arguments.triples, data)
-        load = f"from pathlib import Path; from biokg.dataset import parse_for_load; from biokg.store import EmbeddedStore; EmbeddedStore(Path('{work}/biokg')).replace_graphs(parse_for_load([Path('{data}')]))"
-        subprocess.run([sys.executable, "-c", load], check=True)
+        write_biokg_store(data, work / "biokg")
         servers = {
             "biokg": (
                 [sys.executable, "-m", "biokg", "serve", "--store", str(work / "biokg"), "--port", "18111"],

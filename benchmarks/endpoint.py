@@ -147,6 +147,13 @@ def pss_mib(pid: int) -> float:
     return total_kib / 1024
 
 
+def write_biokg_store(data: Path, store: Path) -> None:
+    """The data written into a biokg store on disk, in a process of its own, without validation (it is known to
+    conform): what `biokg serve --store` then serves."""
+    load = f"from pathlib import Path; from biokg.dataset import parse_for_load; from biokg.store import EmbeddedStore; EmbeddedStore(Path('{store}')).replace_graphs(parse_for_load([Path('{data}')]))"
+    subprocess.run([sys.executable, "-c", load], check=True)
+
+
 def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     probe = url + "?query=" + urllib.parse.quote("ASK {}")
@@ -174,9 +181,7 @@ def main() -> None:
         work = Path(folder)
         data = work / "synthetic.trig"
         organisations = generate(arguments.triples, data)
-        # biokg: the data written into an on-disk store (already known to conform), served from memory
-        load = f"from pathlib import Path; from biokg.dataset import parse_for_load; from biokg.store import EmbeddedStore; EmbeddedStore(Path('{work}/biokg')).replace_graphs(parse_for_load([Path('{data}')]))"
-        subprocess.run([sys.executable, "-c", load], check=True)
+        write_biokg_store(data, work / "biokg")  # served from memory
         subprocess.run(
             [str(bin_dir / "oxigraph"), "load", "--location", str(work / "ox"), "--file", str(data)],
             check=True,
