@@ -73,6 +73,7 @@ class EmbeddedStore:
             return
         generation = self._generations.fresh()
         dump = successor.dump(format=ox.RdfFormat.N_QUADS)
+        assert dump is not None  # without an output to write to, dump gives its bytes
         with ThreadPoolExecutor(max_workers=1) as writer:
             writing = writer.submit(_written, dump, generation)
             try:
