@@ -34,15 +34,17 @@ def make_dump(quads: Iterable[ox.Quad], fmt: Format) -> bytes:
     return gzip.compress(serialize_dataset(stable, fmt), compresslevel=6, mtime=0)
 
 
-def stable_blank_nodes(quads: list[ox.Quad], rounds: int = 4) -> list[ox.Quad]:
+def stable_blank_nodes(quads: list[ox.Quad]) -> list[ox.Quad]:
     """The quads with each blank node labelled by a hash of its surroundings instead of a label that changes with
-    every load: a few rounds of refining each node's colour by its statements and its neighbours' colours. Nodes
-    that stay alike (interchangeable, as the parts of a list can be) are numbered in order of their colour."""
+    every load: each node's colour is refined by its statements and its neighbours' colours until no round tells
+    more nodes apart (a list's nodes are told apart by their distance from its head, one round per step). Nodes
+    that stay alike are interchangeable, and are numbered in order of their colour."""
     blanks = {term for quad in quads for term in (quad.subject, quad.object) if isinstance(term, ox.BlankNode)}
     if not blanks:
         return quads
     colour = dict.fromkeys(blanks, "")
-    for _ in range(rounds):
+    distinct = 1
+    for _ in range(len(blanks)):
         signatures: dict[ox.BlankNode, list[str]] = {blank: [] for blank in blanks}
         for quad in quads:
             graph = str(quad.graph_name)
@@ -54,6 +56,9 @@ def stable_blank_nodes(quads: list[ox.Quad], rounds: int = 4) -> list[ox.Quad]:
             blank: hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:20]
             for blank, lines in signatures.items()
         }
+        if len(set(colour.values())) == distinct:
+            break
+        distinct = len(set(colour.values()))
     seen: dict[str, int] = {}
     names: dict[ox.BlankNode, ox.BlankNode] = {}
     for blank in sorted(blanks, key=lambda node: colour[node]):
