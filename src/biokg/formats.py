@@ -196,7 +196,8 @@ class Format:
     remote_name: str | None = None
     """SPARQLWrapper's name for the format when a remote store's answer in it is forwarded as the store wrote it;
     None for formats fetched in another one and written anew (SPARQLWrapper cannot ask for N-Triples, TriG or
-    N-Quads; Virtuoso writes TSV with quoted names; Oxigraph cannot parse CSV to count its rows)."""
+    N-Quads; Virtuoso writes TSV with quoted names, and JSON-LD with some labels' language tags dropped; Oxigraph
+    cannot parse CSV to count its rows)."""
     schema: Mapping[str, Any] = field(default_factory=lambda: _TEXT)
     """The JSON schema of an answer in this format, for the OpenAPI description."""
     textual: bool = True
@@ -294,7 +295,6 @@ FORMATS: tuple[Format, ...] = (
         "JSON-LD",
         also=("application/json",),
         aliases=("json-ld", "json"),
-        remote_name="json-ld",
         schema={"type": ["object", "array"]},
         textual=False,
     ),
