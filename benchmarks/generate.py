@@ -29,11 +29,11 @@ PREFIXES = """@prefix bkg: <https://w3id.org/biokg/ontology#> .
 WORDS = ["Bio", "Gen", "Thera", "Cell", "Pharma", "Immuno", "Neuro", "Onco", "Vax", "Lumen", "Helix", "Nova"]
 KINDS = ["bkg:Company", "bkg:ClusterManagementOrganization", "bkg:ResearchInstitute", "bkg:University"]
 SECTORS = ["bkg:Biotechnology", "bkg:Pharmaceuticals", "bkg:Biomedicine"]
-TRIPLES_PER_UNIT = 120  # what one organisation with its people, agreements and events adds, measured
+TRIPLES_PER_UNIT = 132  # what one organisation with its people, agreements and events adds, measured
 
 
 def unit(index: int, organisations: int, rng: random.Random) -> Iterator[str]:
-    """One organisation with its city, two people in posts, an agreement, its signings and an event."""
+    """One organisation with its city, two people in posts held since 1990, an agreement, its signings and an event."""
     org = f"<{ID}organization/org-{index}>"
     name = f"{rng.choice(WORDS)}{rng.choice(WORDS).lower()} {index}"
     city_number = index % 997
@@ -53,6 +53,8 @@ def unit(index: int, organisations: int, rng: random.Random) -> Iterator[str]:
         yield f'    schema:familyName "Family{index}" ; schema:honorificPrefix "Dr." .'
         yield f'{post} a org:Post ; rdfs:label "{role} of {name}"@en ; org:postIn {org} ; org:role bkg:{role} ;'
         yield f"    org:heldBy {person} ; prov:wasDerivedFrom {SOURCE} ."
+        yield f'<{ID}holding/org-{index}-{role.lower()}> a bkg:PostHolding ; rdfs:label "{role} of {name} since 1990"@en ;'
+        yield f'    bkg:ofPost {post} ; org:member {person} ; bkg:startDate "1990"^^xsd:gYear ; prov:wasDerivedFrom {SOURCE} .'
     partner_index = (index * 7919 + 1) % organisations
     if partner_index == index:
         partner_index = (index + 1) % organisations
@@ -98,7 +100,9 @@ def generate(triples: int, output: Path) -> int:
             out.write("\n".join(unit(index, organisations, rng)) + "\n")
         out.write("}\n\n<https://w3id.org/biokg/graph/metadata> {\n")
         out.write(
-            f'{SOURCE} a bkg:SourceDocument ; rdfs:label "Synthetic data"@en ; dcterms:title "Synthetic data"@en .\n'
+            f'{SOURCE} a bkg:SourceDocument ; rdfs:label "Synthetic data"@en ; dcterms:title "Synthetic data"@en ;\n'
+            f'    dcterms:publisher <{ID}organization/org-0> ; dcterms:issued "2026"^^xsd:gYear ;\n'
+            '    schema:url "https://example.org/synthetic"^^xsd:anyURI .\n'
         )
         out.write(
             f'<{GRAPH}> a bkg:SourceGraph ; rdfs:label "Synthetic graph"@en ; prov:wasDerivedFrom {SOURCE} .\n}}\n'

@@ -120,3 +120,19 @@ def client() -> Iterator[TestClient]:
     with TestClient(create_app(context)) as client:
         yield client
     context.engine.close()
+
+
+def described(graph: str) -> list[ox.Quad]:
+    """The statements that describe a test graph as every named graph must be: a bkg:SourceGraph derived from a
+    source of the metadata graph (the shipped press release)."""
+    node, in_graph = ox.NamedNode(graph), ox.NamedNode(graph)
+    source = ox.NamedNode("https://w3id.org/biokg/id/source/biom-osaka-partnership-renewal-2022")
+    return [
+        ox.Quad(node, ox.NamedNode(RDF_TYPE), ox.NamedNode("https://w3id.org/biokg/ontology#SourceGraph"), in_graph),
+        ox.Quad(node, ox.NamedNode(RDFS_LABEL), ox.Literal("A test graph", language="en"), in_graph),
+        ox.Quad(node, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), source, in_graph),
+    ]
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -18,7 +18,7 @@ from rdflib.term import Node
 from rdflib_bridge import from_rdflib, graph_of
 
 from biokg.namespaces import compact
-from biokg.validation import Finding, show_term
+from biokg.validation import Finding, graph_marks, show_term
 from biokg.validation.shapes import Shape, every_shape, read_shapes
 
 
@@ -30,7 +30,9 @@ def reference_findings(
     """pySHACL's findings on the union of `data` and the ontology."""
     shapes, ontology = list(shapes), list(ontology)
     ontology_graph = graph_of(ontology)
-    data_graph = graph_of(data) + ontology_graph
+    data = list(data)
+    marks = graph_marks({quad.graph_name for quad in data if isinstance(quad, ox.Quad)})
+    data_graph = graph_of([*data, *marks]) + ontology_graph
     add_rdfs_entailments(data_graph, ontology_graph)
     _conforms, results, _text = pyshacl_validate(
         data_graph, shacl_graph=graph_of(shapes), inference="none", advanced=True

@@ -20,7 +20,7 @@ def biokg(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
 def test_validate_the_shipped_graph_exits_0() -> None:
     result = biokg("validate")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "The graph conforms to the shapes (248 triples checked)."
+    assert result.stdout.splitlines()[-1] == "The graph conforms to the shapes (301 triples checked)."
 
 
 def test_validate_a_broken_turtle_file_exits_1_with_file_line_and_column(tmp_path: Path) -> None:
@@ -68,28 +68,33 @@ def test_stats_prints_graphs_and_entities_per_class() -> None:
         if line.startswith(("bkg:", "org:", "prov:", "graph:"))
     )
     assert rows == {
-        "graph:biom-osaka-partnership-renewal-2022": "172",
-        "graph:metadata": "23",
-        "graph:places": "53",
+        "graph:biom-osaka-partnership-renewal-2022": "197",
+        "graph:metadata": "51",
+        "graph:places": "22",
+        "graph:places-geonames": "24",
+        "graph:places-wikidata": "7",
+        "bkg:SourceGraph": "4",
         "bkg:Statistic": "4",
         "bkg:Region": "3",
+        "bkg:SourceDocument": "3",
+        "org:Post": "2",
+        "prov:Association": "2",
         "bkg:City": "2",
         "bkg:ClusterManagementOrganization": "2",
         "bkg:Country": "2",
         "bkg:GovernmentBody": "2",
+        "bkg:Organization": "2",
         "bkg:Person": "2",
+        "bkg:PostHolding": "2",
         "bkg:Quotation": "2",
-        "bkg:SourceDocument": "2",
-        "bkg:SourceGraph": "2",
-        "org:Post": "2",
-        "prov:Association": "2",
         "bkg:AgreementRenewal": "1",
         "bkg:AwardCompetition": "1",
+        "bkg:Claim": "1",
         "bkg:Coordination": "1",
         "bkg:FirstSigning": "1",
         "bkg:Incubator": "1",
         "bkg:Network": "1",
-        "bkg:Organization": "1",
+        "bkg:NonprofitOrganization": "1",
         "bkg:PartneringConference": "1",
         "bkg:PartneringConferenceSeries": "1",
         "bkg:PartnershipAgreement": "1",

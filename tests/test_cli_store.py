@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from conftest import described
 
 from biokg.store import EmbeddedStore
 
@@ -30,8 +31,9 @@ def store_digest(folder: Path) -> str:
 
 
 def bulk_trig(path: Path, count: int) -> Path:
-    """A TriG file of `count` triples that no shape targets, in one named graph."""
+    """A TriG file of `count` triples that no shape targets, in one named graph, and the graph's description."""
     lines = [f"<{TEST_GRAPH}> {{"]
+    lines += [" ".join(f"{quad.subject} {quad.predicate} {quad.object} ." for quad in described(TEST_GRAPH))]
     lines += [f'<urn:test:{i}> <urn:test:value> "{i}" .' for i in range(count)]
     path.write_text("\n".join([*lines, "}"]) + "\n")
     return path
@@ -84,11 +86,11 @@ def test_load_reports_triples_and_speed_and_export_gives_the_graphs(tmp_path: Pa
     assert biokg("load", "--store", store).returncode == 0
     result = biokg("load", "--store", store, bulk_trig(tmp_path / "bulk.trig", 10))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"Loaded 10 triples into 1 named graph(s) of the embedded store at {store} in ")
+    assert result.stdout.startswith(f"Loaded 13 triples into 1 named graph(s) of the embedded store at {store} in ")
     assert result.stdout.rstrip().endswith("triples/s).")
     exported = biokg("export", "--store", store, "--format", "nquads")
     quads = list(ox.parse(exported.stdout.encode(), format=ox.RdfFormat.N_QUADS))
-    assert len([quad for quad in quads if quad.graph_name.value == TEST_GRAPH]) == 10
+    assert len([quad for quad in quads if quad.graph_name.value == TEST_GRAPH]) == 13
 
 
 def test_a_load_with_a_violation_exits_1_and_changes_nothing(tmp_path: Path) -> None:
@@ -102,6 +104,24 @@ def test_a_load_with_a_violation_exits_1_and_changes_nothing(tmp_path: Path) -> 
     result = biokg("load", "--store", store, bad)
     assert result.returncode == 1
     assert "Give this resource at least one rdfs:label with a language tag" in result.stderr
+    assert store_digest(store) == before
+
+
+def test_a_graph_no_metadata_describes_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert biokg("load", "--store", store).returncode == 0
+    before = store_digest(store)
+    facts = tmp_path / "facts.trig"
+    facts.write_text(f'<{TEST_GRAPH}> {{ <urn:test:a> <urn:test:value> "1" . }}\n')
+    result = biokg("load", "--store", store, facts)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-4:] == [
+        "Violation: This named graph is not described in the metadata graph: state it a bkg:SourceGraph, "
+        "prov:wasDerivedFrom the record of its source.",
+        "  focus node: graph:test-bulk",
+        "  value:      graph:test-bulk",
+        "  shape:      bkgsh:NamedGraphShape",
+    ]
     assert store_digest(store) == before
 
 

@@ -63,7 +63,7 @@ def parsed(response_text: str, rdflib_format: str) -> rdflib.Graph:
 
 
 def test_the_shipped_data_has_entities_to_dereference() -> None:
-    assert len(ENTITIES) == 37
+    assert len(ENTITIES) == 43
     assert BIOM in ENTITIES
 
 
@@ -200,9 +200,16 @@ def test_the_ontology_iri_gives_documentation_to_browsers_and_turtle_to_rdf_clie
     graph = parsed(turtle.text, "turtle")
     ontology = rdflib.Namespace(BASE + "ontology#")
     assert (ontology.Company, rdflib.RDFS.subClassOf, ontology.FormalOrganization) in graph
-    classes = set(graph.subjects(rdflib.RDF.type, rdflib.OWL.Class))
+    classes = {
+        term for term in graph.subjects(rdflib.RDF.type, rdflib.OWL.Class) if str(term).startswith(str(ontology))
+    }
     for term in classes:
         assert f'<section id="{str(term).split("#")[1]}">' in html.text
+    assert '<section id="org-Post">' in html.text  # the external terms, declared, have a section each
+    person = html.text.split('<section id="Person">')[1].split("</section>")[0]
+    assert '<tr><th>disjoint with</th><td><a href="/ontology#Organization">organisation</a>' in person
+    predecessor = html.text.split('<section id="predecessor">')[1].split("</section>")[0]
+    assert '<tr><th>inverse of</th><td><a href="/ontology#successor">successor</a></td></tr>' in predecessor
     shapes = client.get("/shapes.ttl")
     assert (rdflib.URIRef(BASE + "shapes"), rdflib.OWL.imports, rdflib.URIRef(BASE + "ontology")) in parsed(
         shapes.text, "turtle"
@@ -222,7 +229,7 @@ def test_void_describes_the_dataset(client: TestClient) -> None:
     assert set(graph.objects(dataset, void.dataDump)) == {
         rdflib.URIRef(f"http://testserver/dumps/biokg.{ext}.gz") for ext in ("ttl", "nt", "trig")
     }
-    assert len(set(graph.objects(dataset, void.subset))) == 5
+    assert len(set(graph.objects(dataset, void.subset))) == 7
     assert graph.value(dataset, rdflib.DCTERMS.license) == rdflib.URIRef(
         "https://creativecommons.org/licenses/by/4.0/"
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import value_of
+from conftest import described, value_of
 
 from biokg.canned import Catalogue
 from biokg.dataset import ensure_loaded, load_quads
@@ -202,7 +202,7 @@ def test_a_curated_organisation_linked_to_a_ror_id_is_not_duplicated(tmp_path: P
         ox.NamedNode("https://ror.org/00kt9hm47"),
         ox.NamedNode("https://w3id.org/biokg/graph/links"),
     )
-    load_quads(store, [link], sources)
+    load_quads(store, [link, *described("https://w3id.org/biokg/graph/links")], sources)
     import_ror(FIXTURE, store, sources)
     assert store.query(f"ASK {{ <{ID}organization/ror-00kt9hm47> ?p ?o }}") is False
     label = "<http://www.w3.org/2000/01/rdf-schema#label>"

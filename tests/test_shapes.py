@@ -19,7 +19,9 @@ from biokg.namespaces import compact
 from biokg.sources import Sources, parse_file
 from biokg.validation import validate_quads, validate_sources
 
-FIXTURES = sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.ttl"))
+FIXTURES = sorted(
+    path for path in (Path(__file__).parent / "shapes" / "invalid").iterdir() if path.suffix in (".ttl", ".trig")
+)
 
 
 def expected_findings(fixture: Path) -> set[tuple[str, str]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import remote_store, serialized, value_of
+from conftest import described, remote_store, serialized, value_of
 from servers import Server, oxigraph_server, require_virtuoso, store_answering_once, virtuoso_server
 
 from biokg.dataset import load_quads, load_validated
@@ -40,6 +40,8 @@ SHIPPED_GRAPHS = [
     "https://w3id.org/biokg/graph/biom-osaka-partnership-renewal-2022",
     "https://w3id.org/biokg/graph/metadata",
     "https://w3id.org/biokg/graph/places",
+    "https://w3id.org/biokg/graph/places-geonames",
+    "https://w3id.org/biokg/graph/places-wikidata",
     "https://w3id.org/biokg/ontology",
     "https://w3id.org/biokg/shapes",
 ]
@@ -176,10 +178,11 @@ def test_a_load_with_one_violation_leaves_the_store_byte_for_byte_unchanged(load
 
 
 def test_a_conforming_load_lands_and_exports_with_its_graph(loaded: Store, sources: Sources) -> None:
-    load_quads(loaded, extra_quads(4), sources)
+    added = [*extra_quads(4), *described(TEST_GRAPH)]
+    load_quads(loaded, added, sources)
     trig = loaded.export(next(fmt for fmt in FORMATS if fmt.name == "trig"))
     assert set(ox.parse(trig, format=ox.RdfFormat.TRIG)) == set(loaded.quads())
-    assert {quad for quad in loaded.quads() if value_of(quad.graph_name) == TEST_GRAPH} == set(extra_quads(4))
+    assert {quad for quad in loaded.quads() if value_of(quad.graph_name) == TEST_GRAPH} == set(added)
 
 
 def test_an_on_disk_store_survives_reopening_and_is_not_rebuilt(tmp_path: Path, sources: Sources) -> None:

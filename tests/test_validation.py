@@ -53,6 +53,12 @@ INJECTED = {
     "ill-formed date": 'DELETE { ?s bkg:date ?d } INSERT { ?s bkg:date "2011-13-40"^^xsd:date } WHERE { VALUES ?s { id:signing\\/a-12-1 } ?s bkg:date ?d }',
     "a title in a person's label": 'INSERT DATA { id:person\\/p-13-ceo rdfs:label "Dr. Person 13"@de }',
     "post without its organisation": "DELETE WHERE { id:post\\/org-14-president org:postIn ?org }",
+    "renewal before the first signing": 'DELETE { ?s bkg:date ?d } INSERT { ?s bkg:date "1990"^^xsd:gYear } WHERE { VALUES ?s { id:signing\\/a-13-1 } ?s bkg:date ?d }',
+    "two renewals with one number": 'DELETE { ?s bkg:renewalNumber ?n } INSERT { ?s bkg:renewalNumber "1"^^xsd:nonNegativeInteger } WHERE { VALUES ?s { id:signing\\/a-0-2 } ?s bkg:renewalNumber ?n }',
+    "signatory for a non-party": "DELETE { ?a bkg:onBehalfOf ?o } INSERT { ?a bkg:onBehalfOf id:organization\\/org-0 } WHERE { VALUES ?a { id:association\\/a-14-0-1 } ?a bkg:onBehalfOf ?o }",
+    "holding that ends before it starts": 'INSERT DATA { id:holding\\/org-5-president bkg:endDate "1980"^^xsd:gYear }',
+    "misspelt class": "INSERT DATA { id:organization\\/org-6 a bkg:Compnay }",
+    "statistic value outside its bounds": 'INSERT DATA { id:statistic\\/org-7-formations schema:value "1"^^xsd:nonNegativeInteger }',
 }
 """Kinds of violation injected into a generated graph that conforms, one SPARQL update each."""
 
@@ -94,16 +100,26 @@ def test_a_generated_graph_conforms_for_both(generated: list[ox.Quad], sources: 
     assert reference_findings(generated, sources.shapes, sources.ontology) == set()
 
 
-@pytest.mark.parametrize("kind", sorted(INJECTED))
-def test_the_validator_finds_what_pyshacl_finds_on_an_injected_violation(
-    kind: str, generated: list[ox.Quad], sources: Sources
-) -> None:
+def injected(generated: list[ox.Quad], *kinds: str) -> list[ox.Quad]:
+    """The generated graph with the violations of `kinds` injected (each touches nodes of its own)."""
     store = ox.Store()  # in the default graph, where the update reads and writes: validation merges graphs anyway
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in generated)
-    store.update(PREFIXES + INJECTED[kind])
-    data = list(store)
+    for kind in kinds:
+        store.update(PREFIXES + INJECTED[kind])
+    return list(store)
+
+
+@pytest.mark.parametrize("kind", sorted(INJECTED))
+def test_each_injected_violation_is_found(kind: str, generated: list[ox.Quad], sources: Sources) -> None:
+    assert validate_quads(injected(generated, kind), sources.shapes, sources.ontology).findings
+
+
+def test_the_validator_finds_what_pyshacl_finds_on_every_injected_violation(
+    generated: list[ox.Quad], sources: Sources
+) -> None:
+    """All kinds in one graph, for one pySHACL run (about 13 s on this graph, where biokg takes a tenth of one)."""
+    data = injected(generated, *INJECTED)
     found = validate_quads(data, sources.shapes, sources.ontology).findings
-    assert found, f"{kind}: nothing found"
     assert shown(found) == shown(reference_findings(data, sources.shapes, sources.ontology))
 
 

@@ -14,7 +14,14 @@ from biokg.namespaces import ONTOLOGY_IRI, SHAPES_IRI
 from biokg.sources import Sources, parse_file, rdf_files
 from biokg.store.base import Progress, Store
 from biokg.store.embedded import EmbeddedStore
-from biokg.validation import ValidationReport, Validator, affected_nodes, neighbourhood, validate_quads
+from biokg.validation import (
+    ValidationReport,
+    Validator,
+    affected_nodes,
+    graph_marks,
+    neighbourhood,
+    validate_quads,
+)
 
 _VOCABULARY_GRAPHS = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(SHAPES_IRI)}
 AFFECTED_HOPS = 3
@@ -93,6 +100,7 @@ def change_check(store: EmbeddedStore, quads: Sequence[ox.Quad], validator: Vali
     if len(removed) + len(added) > INCREMENTAL_UP_TO:
         return _check_whole(validator, len(quads))
     added_triples = [quad.triple for quad in added if not _holds(store.oxigraph, quad.triple)]
+    added_triples += graph_marks(replaced - {quad.graph_name for quad in before})  # a new graph must be described
 
     def check(successor: ox.Store) -> None:
         removed_triples = [quad.triple for quad in removed if not _holds(successor, quad.triple)]

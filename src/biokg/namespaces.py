@@ -60,10 +60,12 @@ class BKG(DefinedNamespace):
     PressRelease: URIRef
     SourceGraph: URIRef
     Quotation: URIRef
+    PostHolding: URIRef
+    StatisticalVariable: URIRef
+    Claim: URIRef
     # properties
     sector: URIRef
     servesRegion: URIRef
-    centralPlayerIn: URIRef
     offersService: URIRef
     foundingYear: URIRef
     predecessor: URIRef
@@ -88,6 +90,13 @@ class BKG(DefinedNamespace):
     field: URIRef
     date: URIRef
     startDate: URIRef
+    endDate: URIRef
+    ofPost: URIRef
+    heldOn: URIRef
+    combines: URIRef
+    shippedFile: URIRef
+    retrievedOn: URIRef
+    comparedWith: URIRef
     geonamesId: URIRef
     qualifier: URIRef
     statedAs: URIRef
@@ -116,6 +125,10 @@ class BKG(DefinedNamespace):
     Coaching: URIRef
     Training: URIRef
     Mentoring: URIRef
+    Networking: URIRef
+    EventOrganisation: URIRef
+    PointOfAccess: URIRef
+    VariableScheme: URIRef
 
 
 # One prefix per kind of entity, so that `organization:biom` reads well and works in every SPARQL engine
@@ -131,6 +144,8 @@ ENTITY_KINDS: dict[str, str] = {
     "coordination": "coordination/",
     "statistic": "statistic/",
     "quotation": "quotation/",
+    "holding": "holding/",
+    "claim": "claim/",
     "source": "source/",
     "city": "place/city/",
     "region": "place/region/",

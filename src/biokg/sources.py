@@ -15,10 +15,14 @@ import pyoxigraph as ox
 
 from biokg.errors import NotFoundError, Position, RdfSyntaxError, UnsafeInputError, position_in
 from biokg.formats import format_of_file, rdf_extensions
-from biokg.namespaces import ONTOLOGY_IRI, SHAPES_IRI
+from biokg.namespaces import ONTOLOGY_IRI, PREFIXES, SHAPES_IRI
 from biokg.shipped import data_dir, ontology_file, shapes_file
 
 _XML_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_SHIPPED_FILE = ox.NamedNode(PREFIXES["bkg"] + "shippedFile")
+_TEXT = ox.NamedNode(PREFIXES["schema"] + "text")
+SOURCE_TEXTS = "sources"
+"""The folder, beside a data file, of the shipped texts of its sources."""
 
 
 @dataclass(frozen=True)
@@ -94,13 +98,27 @@ def load_sources(data_paths: Iterable[Path] | None = None) -> Sources:
     data_files = rdf_files(list(data_paths) if data_paths is not None else [data_dir()])
     data: list[ox.Quad] = []
     for path in data_files:
-        data.extend(parse_file(path))
+        data.extend(with_shipped_texts(parse_file(path), path.parent / SOURCE_TEXTS))
     return Sources(
         ontology=tuple(parse_file(ontology_file(), graph=ONTOLOGY_IRI)),
         shapes=tuple(parse_file(shapes_file(), graph=SHAPES_IRI)),
         data=tuple(data),
         files=(ontology_file(), shapes_file(), *data_files),
     )
+
+
+def with_shipped_texts(quads: list[ox.Quad], folder: Path) -> list[ox.Quad]:
+    """The quads and, for each source record naming a shipped copy of its text (bkg:shippedFile, a file in
+    `folder`), that text as the record's schema:text: the checks of quotations read it."""
+    texts = []
+    for quad in quads:
+        if quad.predicate == _SHIPPED_FILE and isinstance(quad.object, ox.Literal):
+            path = folder / quad.object.value
+            if path.parent != folder or not path.is_file():
+                raise NotFoundError(f"{path}: the shipped text of {quad.subject} is not in {folder}")
+            text = ox.Literal(path.read_text(encoding="utf-8"))
+            texts.append(ox.Quad(quad.subject, _TEXT, text, quad.graph_name))
+    return [*quads, *texts]
 
 
 def triples(quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:

@@ -153,35 +153,67 @@ _SECTIONS = (
     ("Datatype properties", PREFIXES["owl"] + "DatatypeProperty"),
     ("Concept schemes", PREFIXES["skos"] + "ConceptScheme"),
     ("Concepts", PREFIXES["skos"] + "Concept"),
+    ("Statistical variables", PREFIXES["bkg"] + "StatisticalVariable"),
     ("Node shapes", PREFIXES["sh"] + "NodeShape"),
 )
+_OWN = (PREFIXES["bkg"], PREFIXES["bkgsh"])
+_DECLARED = {PREFIXES["owl"] + kind for kind in ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")}
+_DISJOINT_WITH = ox.NamedNode(PREFIXES["owl"] + "disjointWith")
 
 
 def build_terms(quads: list[ox.Quad]) -> tuple[list[tuple[str, list[TermEntry]]], dict[str, str]]:
-    """The documentation of a vocabulary graph: its named terms by kind, each with its statements labelled."""
+    """The documentation of a vocabulary graph: its own terms by kind, each with its statements and axioms
+    labelled, then the external terms it declares."""
     labels = best_labels(
         q for q in quads if q.predicate.value in (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
     )
     kinds: dict[str, set[str]] = {}
     by_subject: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
+    for quad in [*quads, *_disjointness(quads)]:
         if isinstance(quad.subject, ox.NamedNode):
             by_subject.setdefault(quad.subject.value, []).append(quad)
             if quad.predicate.value == _RDF_TYPE:
                 kinds.setdefault(text_of(quad.object), set()).add(quad.subject.value)
+
+    def entry(iri: str) -> TermEntry:
+        return TermEntry(
+            iri=iri,
+            anchor=iri.rpartition("#")[2] if iri.startswith(_OWN) else compact(iri).replace(":", "-"),
+            name=compact(iri),
+            label=labels.get(iri) or words_of(iri),
+            properties=_groups(((q.predicate.value, q.object, q.graph_name) for q in by_subject[iri]), labels),
+        )
+
     sections = []
     for title, kind in _SECTIONS:
-        entries = [
-            TermEntry(
-                iri=iri,
-                anchor=iri.rpartition("#")[2] or iri,
-                name=compact(iri),
-                label=labels.get(iri) or words_of(iri),
-                properties=_groups(((q.predicate.value, q.object, q.graph_name) for q in by_subject[iri]), labels),
-            )
-            for iri in sorted(kinds.get(kind, ()))
-            if "#" in iri
-        ]
+        entries = [entry(iri) for iri in kinds.get(kind, ()) if iri.startswith(_OWN)]
         if entries:
             sections.append((title, sorted(entries, key=lambda entry: entry.label.lower())))
+    external = {iri for kind in _DECLARED for iri in kinds.get(kind, ()) if not iri.startswith(_OWN)}
+    if external:
+        sections.append(("External terms, declared with their kind", [entry(iri) for iri in sorted(external)]))
     return sections, labels
+
+
+def _disjointness(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """owl:disjointWith between each two members of an owl:AllDisjointClasses axiom, so that each class's entry
+    shows the classes it is disjoint with."""
+    first, rest = PREFIXES["rdf"] + "first", PREFIXES["rdf"] + "rest"
+    links: dict[tuple[Term, str], Term] = {
+        (q.subject, q.predicate.value): q.object for q in quads if q.predicate.value in (first, rest)
+    }
+    axioms = [q for q in quads if q.predicate.value == PREFIXES["owl"] + "members"]
+    derived = []
+    for axiom in axioms:
+        members: list[Term] = []
+        node: Term = axiom.object
+        while (node, first) in links:
+            members.append(links[node, first])
+            node = links[node, rest]
+        derived += [
+            ox.Quad(one, _DISJOINT_WITH, other, axiom.graph_name)  # type: ignore[arg-type]
+            for one in members
+            for other in members
+            if one != other
+        ]
+    return derived

@@ -40,6 +40,7 @@ from biokg.validation import Finding, show_node, validate_quads
 
 ROR_GRAPH = ox.NamedNode(str(GRAPH["ror"]))
 ROR_SOURCE = ox.NamedNode(f"{ID}source/ror")
+ROR_PUBLISHER = ox.NamedNode(f"{ID}organization/research-organization-registry")
 BATCH = 20_000
 """Records validated together: enough to keep the fixed cost of a validation (its store) small, few enough to
 bound memory."""
@@ -280,7 +281,7 @@ def import_ror(
     report = run.report
     report.imported = len(run.index.where) - len(run.rejected)
     provenance = _provenance(report.read, report.imported, len(report.rejected), source.name)
-    if run._check(provenance, {ROR_GRAPH, ROR_SOURCE}):
+    if run._check(provenance, {ROR_GRAPH, ROR_SOURCE, ROR_PUBLISHER}):
         raise ImportFailedError("the import's own provenance does not conform to the shapes")
     began = time.perf_counter()
     store.replace_graphs(run.quads(provenance), graphs=[ROR_GRAPH.value])
@@ -351,6 +352,11 @@ def _provenance(read: int, imported: int, rejected: int, source_name: str) -> li
             PREFIXES["schema"] + "url",
             ox.Literal("https://ror.org/", datatype=ox.NamedNode(xsd + "anyURI")),
         ),
+        t(ROR_SOURCE, dcterms + "publisher", ROR_PUBLISHER),
+        t(ROR_SOURCE, PREFIXES["bkg"] + "retrievedOn", ox.Literal(now[:10], datatype=ox.NamedNode(xsd + "date"))),
+        t(ROR_PUBLISHER, rdf + "type", ox.NamedNode(PREFIXES["bkg"] + "Organization")),
+        t(ROR_PUBLISHER, rdfs + "label", ox.Literal("Research Organization Registry", language="en")),
+        t(ROR_PUBLISHER, PREFIXES["foaf"] + "homepage", ox.NamedNode("https://ror.org/")),
         t(ROR_GRAPH, rdf + "type", ox.NamedNode(PREFIXES["bkg"] + "SourceGraph")),
         t(
             ROR_GRAPH,

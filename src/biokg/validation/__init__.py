@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from biokg.namespaces import ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, compact
+from biokg.namespaces import METADATA_GRAPH, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, compact
 from biokg.sources import Sources
 from biokg.validation.compiler import FOCUS_GRAPH, MATCHES, Check, checks_of, matches, read_backwards
 from biokg.validation.shapes import read_shapes
@@ -22,8 +22,18 @@ Node = ox.NamedNode | ox.BlankNode
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_METADATA_GRAPH = ox.NamedNode(str(METADATA_GRAPH))
 ONTOLOGY_GRAPH = ox.NamedNode("urn:biokg:validation-ontology")
 """Where a store holds the validator's ontology while it validates the store."""
+_NAMED_GRAPH = ox.NamedNode("http://www.w3.org/ns/sparql-service-description#NamedGraph")
+_OWN_GRAPHS = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(SHAPES_IRI), FOCUS_GRAPH, ONTOLOGY_GRAPH}
+
+
+def graph_marks(graphs: Iterable[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]) -> list[ox.Triple]:
+    """Each named graph of the data (but the metadata graph, which describes them) stated as an sd:NamedGraph,
+    for the shapes that require every graph to be described: the union the shapes see has no graph names."""
+    named = {graph for graph in graphs if isinstance(graph, ox.NamedNode)} - _OWN_GRAPHS - {_METADATA_GRAPH}
+    return [ox.Triple(graph, _RDF_TYPE, _NAMED_GRAPH) for graph in sorted(named, key=str)]
 
 
 @dataclass(frozen=True)
@@ -84,9 +94,9 @@ class Validator:
     ) -> ValidationReport:
         """The findings of a store's graphs, with the validator's ontology in place of the store's own (which a
         store loaded with data files alone does not hold) and without its shapes graph."""
-        own = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(SHAPES_IRI), FOCUS_GRAPH, ONTOLOGY_GRAPH}
-        graphs: list[ox.NamedNode | ox.DefaultGraph] = [g for g in store.named_graphs() if g not in own]  # type: ignore[misc]
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in self.ontology)
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [g for g in store.named_graphs() if g not in _OWN_GRAPHS]  # type: ignore[misc]
+        added = [*self.ontology, *graph_marks(graphs)]
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in added)
         try:
             return self.validate(store, [*graphs, ONTOLOGY_GRAPH], focus, triples)
         finally:
@@ -165,12 +175,13 @@ def validate_quads(
 ) -> ValidationReport:
     """Validate the union of the graphs of `data` together with the ontology (its own individuals, such as roles
     and sectors, are part of what data points at); with `only`, the findings of these focus nodes alone."""
-    ontology = list(ontology)
+    ontology, data = list(ontology), list(data)
     store = ox.Store()
     default = ox.DefaultGraph()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in data)  # each triple kept once
     triples = len(store)
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in ontology)
+    marks = graph_marks({quad.graph_name for quad in data if isinstance(quad, ox.Quad)})
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in [*ontology, *marks])
     return Validator(shapes, ontology).validate(store, focus=only, triples=triples)
 
 
