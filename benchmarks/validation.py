@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from generate import generate, unit
+from generate import SOURCE, generate, unit
 
 HERE = Path(__file__).parent
 VALIDATE = """
@@ -84,14 +84,16 @@ def printed(command: list[str]) -> list[float]:
 
 
 def change_source(path: Path, organisations: int) -> None:
-    """A source of about 300 triples in a graph of its own: three organisations more, with their posts, signings
-    and figures, partners of organisations already in the store."""
+    """A source of about 300 triples in a graph of its own, which it describes: three organisations more, with
+    their posts, signings and figures, partners of organisations already in the store."""
     lines = [
         line for index in range(organisations, organisations + 3) for line in unit(index, organisations, _Fixed())
     ]
     prefixes = (HERE / "generate.py").read_text().split('PREFIXES = """', 1)[1].split('"""', 1)[0]
-    body = "\n".join(lines)
-    path.write_text(f"{prefixes}\n<https://w3id.org/biokg/graph/synthetic-change> {{\n{body}\n}}\n")
+    graph = "<https://w3id.org/biokg/graph/synthetic-change>"
+    described = f'{graph} a bkg:SourceGraph ; rdfs:label "Synthetic change"@en ; prov:wasDerivedFrom {SOURCE} .'
+    body = "\n".join([described, *lines])
+    path.write_text(f"{prefixes}\n{graph} {{\n{body}\n}}\n")
 
 
 class _Fixed:

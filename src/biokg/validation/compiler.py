@@ -9,12 +9,19 @@ ontology, and a value's types along `rdf:type` include their superclasses. `sh:p
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
+from rdflib import URIRef, Variable
+from rdflib.paths import Path as RdflibPath
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import triples as algebra_triples
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from biokg.errors import UnsupportedShapeError
 from biokg.namespaces import PREFIXES
@@ -391,15 +398,12 @@ def checks_of(shapes: Iterable[Shape], ontology: Iterable[ox.Quad | ox.Triple]) 
     yield from Compiler(Hierarchy(ontology)).checks(shapes)
 
 
-_TERM = r'(?:[?$]\w+|<[^<>\s]*>|[A-Za-z][\w-]*:[\w-]*|"[^"]*")'
-_VARIABLE_PREDICATE = re.compile(rf"(?:(?:^|[{{.])\s*({_TERM})|;)\s+([?$]\w+)\s+{_TERM}")
-"""A triple pattern whose predicate is a variable, with its subject (none after `;`, where it is the one before)."""
-
-
 def read_backwards(shapes: Iterable[Shape], prefixes: dict[str, str]) -> frozenset[ox.NamedNode] | None:
     """The predicates the shapes follow backwards, from a value to the nodes that point at it: those of inverse
-    paths, and every predicate a SPARQL constraint or target names (its patterns go either way). None when a
-    SPARQL pattern has a variable predicate on another node than the focus: then any predicate can be one."""
+    paths, and every predicate of a SPARQL constraint or target that has a pattern read backwards (one whose
+    subject the focus node does not reach forwards: another signing of the same agreement). A constraint that
+    only reads forwards from its focus node meets a change through the nodes it reads, which the change's
+    readers include. None when a pattern read backwards has a variable predicate: then any predicate can be one."""
     found: set[ox.NamedNode] = set()
     for shape in every_shape(shapes):
         for path in [shape.path] if shape.path is not None else []:
@@ -407,15 +411,50 @@ def read_backwards(shapes: Iterable[Shape], prefixes: dict[str, str]) -> frozens
         texts = [constraint.select for constraint in shape.sparql]
         texts += [target.select for target in shape.targets if target.kind == "sparql"]
         for text in texts:
-            body = re.sub(r"(?is)\bSELECT\b.*?\bWHERE\b", " ", text)  # the projection is no pattern
-            for subject, _predicate in _VARIABLE_PREDICATE.findall(body):
-                if subject not in ("?this", "$this"):
-                    return None
-            found |= {ox.NamedNode(iri) for iri in re.findall(r"<([^<>\s]+)>", body)}
-            for prefix, local in re.findall(r"(?<![\w?$])([A-Za-z][\w-]*):([\w-]+)", body):
-                if prefix in prefixes:
-                    found.add(ox.NamedNode(prefixes[prefix] + local))
+            read = _read_backwards_by(text, tuple(sorted(prefixes.items())))
+            if read is None:
+                return None
+            found |= read
     return frozenset(found)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_backwards_by(text: str, prefixes: tuple[tuple[str, str], ...]) -> frozenset[ox.NamedNode] | None:
+    """The predicates one SPARQL query of a shape follows backwards (none if it reads forwards only); parsed
+    once per process (rdflib takes about 10 ms a query)."""
+    patterns = _patterns(prepareQuery(text, initNs=dict(prefixes)).algebra)
+    reached = {Variable("this")}
+    while grown := {o for s, _p, o in patterns if s in reached and isinstance(o, Variable)} - reached:
+        reached |= grown
+    if all(s in reached for s, _p, _o in patterns):
+        return frozenset()
+    if any(isinstance(p, Variable) for _s, p, _o in patterns):
+        return None
+    return frozenset(ox.NamedNode(str(iri)) for _s, p, _o in patterns for iri in _iris_of(p))
+
+
+def _patterns(node: object) -> list[tuple[Any, Any, Any]]:
+    """The triple patterns of a query's algebra, those of OPTIONAL, MINUS and EXISTS parts included."""
+    if isinstance(node, CompValue):
+        found = list(node.triples) if node.name == "BGP" else []
+        if node.name == "TriplesBlock":
+            found += algebra_triples(dict.__getitem__(node, "triples"))
+        for value in dict.values(node):  # CompValue.get evaluates; the raw values are wanted
+            found += _patterns(value)
+        return found
+    if isinstance(node, list | tuple):
+        return [pattern for part in node for pattern in _patterns(part)]
+    return []
+
+
+def _iris_of(predicate: object) -> Iterator[URIRef]:
+    """The IRIs of a pattern's predicate: itself, or those of its property path."""
+    if isinstance(predicate, URIRef):
+        yield predicate
+    elif isinstance(predicate, RdflibPath):
+        for part in vars(predicate).values():
+            for item in part if isinstance(part, list | tuple) else [part]:
+                yield from _iris_of(item)
 
 
 def _inverse_predicates(path: Path, inverted: bool = False) -> Iterator[ox.NamedNode]:
