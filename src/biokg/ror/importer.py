@@ -36,7 +36,7 @@ from biokg.ror.records import read_records
 from biokg.sources import Sources
 from biokg.store.base import Store, select
 from biokg.terms import text_of
-from biokg.validation import Finding, show_node, validate_quads
+from biokg.validation import Finding, Validator, show_node
 
 ROR_GRAPH = ox.NamedNode(str(GRAPH["ror"]))
 ROR_SOURCE = ox.NamedNode(f"{ID}source/ror")
@@ -109,7 +109,7 @@ class _Import:
         self.iri_of = _iri_resolver(store)
         self.known_places = _known_places(store)
         self.kept = _kept(store)
-        self.shapes, self.ontology = sources.shapes, sources.ontology
+        self.validator = Validator(sources.shapes, sources.ontology)
         self.index = _Index()
         self.rejected: dict[str, str] = {}
 
@@ -231,7 +231,7 @@ class _Import:
 
     def _check(self, triples: Sequence[ox.Triple], focus: set[ox.NamedNode]) -> tuple[Finding, ...]:
         began = time.perf_counter()
-        report = validate_quads([*self.kept, *triples], self.shapes, self.ontology, only=focus)
+        report = self.validator.validate_quads([*self.kept, *triples], only=focus)
         self.report.seconds["validate"] = self.report.seconds.get("validate", 0) + time.perf_counter() - began
         return report.findings
 

@@ -102,6 +102,20 @@ class Validator:
         finally:
             store.remove_graph(ONTOLOGY_GRAPH)
 
+    def validate_quads(
+        self, data: Iterable[ox.Quad | ox.Triple], only: Collection[Node] | None = None
+    ) -> ValidationReport:
+        """Validate the union of the graphs of `data` together with the ontology (its own individuals, such as
+        roles and sectors, are part of what data points at); with `only`, the findings of these focus nodes alone."""
+        data = list(data)
+        store = ox.Store()
+        default = ox.DefaultGraph()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in data)  # each triple kept once
+        triples = len(store)
+        marks = graph_marks({quad.graph_name for quad in data if isinstance(quad, ox.Quad)})
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in [*self.ontology, *marks])
+        return self.validate(store, focus=only, triples=triples)
+
     def validate(
         self,
         store: ox.Store,
@@ -173,16 +187,8 @@ def validate_quads(
     ontology: Iterable[ox.Quad | ox.Triple],
     only: Collection[Node] | None = None,
 ) -> ValidationReport:
-    """Validate the union of the graphs of `data` together with the ontology (its own individuals, such as roles
-    and sectors, are part of what data points at); with `only`, the findings of these focus nodes alone."""
-    ontology, data = list(ontology), list(data)
-    store = ox.Store()
-    default = ox.DefaultGraph()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in data)  # each triple kept once
-    triples = len(store)
-    marks = graph_marks({quad.graph_name for quad in data if isinstance(quad, ox.Quad)})
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in [*ontology, *marks])
-    return Validator(shapes, ontology).validate(store, focus=only, triples=triples)
+    """Validate the union of the graphs of `data` together with the ontology; see Validator.validate_quads."""
+    return Validator(shapes, ontology).validate_quads(data, only)
 
 
 def validate_sources(sources: Sources) -> ValidationReport:
