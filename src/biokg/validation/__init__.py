@@ -7,6 +7,7 @@ queries over the data and the ontology, for every focus node or only those a cha
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -86,8 +87,13 @@ class Validator:
         self.checks: tuple[Check, ...] = tuple(checks_of(read, self.ontology))
         self.vocabulary = frozenset(t.subject for t in self.ontology if isinstance(t.subject, ox.NamedNode))
         """The ontology's terms: a change never makes a node's findings depend on the others that use a term."""
-        self.read_backwards = read_backwards(read, self.prefixes)
-        """The predicates some shape follows backwards (None: any, or some it cannot tell)."""
+        self._shapes = read
+
+    @functools.cached_property
+    def read_backwards(self) -> frozenset[ox.NamedNode] | None:
+        """The predicates some shape follows backwards (None: any, or some it cannot tell); worked out only for
+        a validation kept to what a change affects (parsing the shapes' SPARQL takes half a second)."""
+        return read_backwards(self._shapes, self.prefixes)
 
     def validate_store(
         self, store: ox.Store, focus: Collection[Node] | None = None, triples: int = 0
