@@ -1,8 +1,9 @@
 """`biokg import ror`: read, filter, map, validate, and load the records into their own named graph, whole.
 
-Memory stays bounded whatever the size of the source: a first pass keeps only a small index of each record (its
-classes, places, where it was read) and the places to describe; records are then validated in batches, each with
-the types of everything it points at, and finally read a third time and written as a stream into the store. Records
+A first pass reads and maps each record once, and keeps its statements with a small index (its classes, places,
+where it was read) and the places to describe: mapping is most of an import's cost, and the next store holds every
+statement in memory anyway. Records are then validated in batches, each with the types of everything it points at,
+and written as a stream into the store. Records
 that break the shapes are reported (ROR id, message) and left out, and nothing is written unless the rest conforms
 with the store's other graphs, so the store never holds half an import. Every record read is imported, rejected or
 left out by the filter, and the report counts each.
@@ -28,7 +29,6 @@ from biokg.ror.mapping import (
     MappingError,
     map_record,
     organisation_iri,
-    ror_id_of,
     stub_triples,
 )
 from biokg.ror.places import PlaceStub
@@ -88,8 +88,10 @@ class RecordFilter:
 
 @dataclass
 class _Index:
-    """What the first pass keeps of the records: a few short fields each, never their statements."""
+    """What the first pass keeps of the records."""
 
+    mapped: dict[str, MappedRecord] = field(default_factory=dict)
+    """Each ROR id's record as first read, mapped."""
     where: dict[str, str] = field(default_factory=dict)
     classes: dict[str, tuple[ox.NamedNode, ...]] = field(default_factory=dict)
     located: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -114,15 +116,8 @@ class _Import:
         self.rejected: dict[str, str] = {}
 
     def records(self) -> Iterator[MappedRecord]:
-        """The records of the source that the index holds and that are not rejected, mapped again."""
-        seen: set[str] = set()
-        for item in read_records(self.source):
-            if item.record is None or not self.keep.keeps(item.record):
-                continue
-            ror_id = ror_id_of(str(item.record["id"]))
-            if self._imported(ror_id) and ror_id not in seen and item.where == self.index.where[ror_id]:
-                seen.add(ror_id)
-                yield map_record(item.record, self.iri_of)
+        """The records of the source that are not rejected, in the order they were read."""
+        return (record for ror_id, record in self.index.mapped.items() if ror_id not in self.rejected)
 
     def index_records(self, on_record: Callable[[int], None] | None) -> None:
         report, index = self.report, self.index
@@ -144,6 +139,7 @@ class _Import:
             if record.ror_id in index.where:
                 report.rejected.append(Rejection(item.where, record.ror_id, "the ROR id was read before"))
                 continue
+            index.mapped[record.ror_id] = record
             index.where[record.ror_id] = item.where
             index.classes[record.ror_id] = tuple(
                 t.object for t in record.triples if t.predicate == _RDF_TYPE and isinstance(t.object, ox.NamedNode)
@@ -257,7 +253,7 @@ class _Import:
             self.report.rejected.append(Rejection(self.index.where[ror_id], ror_id, message))
 
     def quads(self, provenance: list[ox.Triple]) -> Iterator[ox.Quad]:
-        """The import's graph, as a stream: provenance, places, stubs, then the records read a third time."""
+        """The import's graph, as a stream: provenance, places, stubs, then the records."""
         places = (t for place in self.index.places.values() for t in place.triples)
         records = (t for record in self.records() for t in record.triples)
         for triple in itertools.chain(provenance, places, self.stubs(), records):
