@@ -146,6 +146,8 @@ ENTITY_KINDS: dict[str, str] = {
     "quotation": "quotation/",
     "holding": "holding/",
     "claim": "claim/",
+    "project": "project/",
+    "prize": "prize/",
     "source": "source/",
     "city": "place/city/",
     "region": "place/region/",
