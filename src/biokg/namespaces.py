@@ -148,6 +148,7 @@ ENTITY_KINDS: dict[str, str] = {
     "claim": "claim/",
     "project": "project/",
     "prize": "prize/",
+    "preference": "preference/",
     "source": "source/",
     "city": "place/city/",
     "region": "place/region/",
