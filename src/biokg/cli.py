@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,9 @@ import typer
 
 from biokg.canned import Catalogue, describe_parameters
 from biokg.config import Settings
-from biokg.dataset import ensure_loaded, load_quads, load_validated, parse_for_load
+from biokg.curation import SourceRecord, difference, located, new_source_file
+from biokg.curation import find as find_resources
+from biokg.dataset import check_load, ensure_loaded, load_quads, load_validated, merged_metadata, parse_for_load
 from biokg.engine import QueryJob, json_fetcher
 from biokg.engine.answers import ResultTable, read_solutions
 from biokg.engine.inline import engine_for
@@ -21,12 +24,12 @@ from biokg.formats import ResultKind, choose_format, format_named, formats_of, n
 from biokg.linked.dumps import write_dumps
 from biokg.ror.importer import RecordFilter, import_ror
 from biokg.shipped import shipped_dir
-from biokg.sources import load_sources
+from biokg.sources import load_sources, rdf_files
 from biokg.sparql_text import request_form
 from biokg.stats import statistics
 from biokg.store import EmbeddedStore, RemoteStore, open_store
 from biokg.tables import render_table
-from biokg.terms import show_term
+from biokg.terms import show_quad, show_term
 from biokg.validation import validate_sources
 
 app = typer.Typer(help="biokg: a knowledge graph of the biotech ecosystem.", no_args_is_help=True)
@@ -63,6 +66,14 @@ def _catalogue(settings: Settings) -> Catalogue:
     return Catalogue.read(settings.queries or shipped_dir("queries"))
 
 
+def _ready_embedded(settings: Settings) -> EmbeddedStore:
+    """The configured store, which must be an embedded one (checks and differences read it directly)."""
+    store = _ready_store(settings)
+    if not isinstance(store, EmbeddedStore):
+        raise ParameterError("this command works on an embedded store: give --store DIR, not --sparql-url")
+    return store
+
+
 def _ready_store(settings: Settings) -> EmbeddedStore | RemoteStore:
     """The configured store; an embedded one is first brought up to date with the shipped sources."""
     store = open_store(settings)
@@ -72,14 +83,92 @@ def _ready_store(settings: Settings) -> EmbeddedStore | RemoteStore:
 
 
 @app.command()
-def validate(paths: DataPaths = None) -> None:
-    """Parse ontology, shapes and data, check the data against the shapes; exit 1 on any violation."""
-    sources = load_sources(paths)
-    report = validate_sources(sources)
-    typer.echo(f"Parsed {len(sources.files)} files: {len(sources.data)} data triples.")
-    typer.echo(report.render())
-    if not report.conforms:
-        raise typer.Exit(1)
+def validate(paths: DataPaths = None, store: StoreDir = None) -> None:
+    """Parse ontology, shapes and data, check the data against the shapes; exit 1 on any violation.
+
+    With --store, check the files as `biokg load` would load them into that store, and write nothing: each
+    finding names the file, line and column where its node first appears.
+    """
+    if store is None:
+        sources = load_sources(paths)
+        report = validate_sources(sources)
+        typer.echo(f"Parsed {len(sources.files)} files: {len(sources.data)} data triples.")
+        typer.echo(report.render())
+        if not report.conforms:
+            raise typer.Exit(1)
+        return
+    files = rdf_files(paths or [])
+    target = _ready_embedded(_settings(store=store))
+    try:
+        check_load(target, parse_for_load(files), load_sources())
+    except NonConformingDataError as error:
+        for finding, file, position in located(error.report.findings, files):
+            where = f"{file}:{position.line}:{position.column}" if position else file
+            typer.echo(f"{where}: {finding.render()}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{', '.join(map(str, files))}: conforms together with the {target.name}.")
+
+
+@app.command()
+def find(
+    text: Annotated[str, typer.Argument(help="A name, acronym or ROR id, or part of one.")],
+    limit: Annotated[int, typer.Option(help="Resources to show at most.")] = 20,
+    store: StoreDir = None,
+    sparql_url: SparqlUrl = None,
+) -> None:
+    """Find resources by label, alternative label, acronym, legal name or ROR id, to reuse their IRIs."""
+    engine = engine_for(_ready_store(_settings(store=store, sparql_url=sparql_url)))
+    matches = find_resources(text, json_fetcher(engine), limit)
+    rows = [[match.resource, match.label, match.kind, match.matched] for match in matches]
+    typer.echo(render_table(["resource", "label", "class", "matched"], rows) + f"\n({len(rows)} found)")
+
+
+@app.command()
+def diff(
+    paths: Annotated[list[Path], typer.Argument(help="A source's file(s), as `biokg load` would load them.")],
+    store: StoreDir = None,
+) -> None:
+    """Say what loading the files would add to the store, remove from it, and contradict in it (a value of a
+    property that takes one value per source, where another source gives another)."""
+    target = _ready_embedded(_settings(store=store))
+    change = difference(target.oxigraph, merged_metadata(target, parse_for_load(paths)))
+    for title, quads in (("adds", change.added), ("removes", change.removed)):
+        typer.echo(f"{title} {len(quads)} statement(s)")
+        for quad in quads:
+            typer.echo(f"  {show_quad(quad)}")
+    typer.echo(f"contradicts {len(change.contradicted)} statement(s)")
+    for quad, others in change.contradicted:
+        typer.echo(f"  {show_quad(quad)}")
+        for other in others:
+            typer.echo(f"    where {show_quad(other)}")
+
+
+source_app = typer.Typer(help="Sources: one file per source, with its record in the metadata graph.")
+app.add_typer(source_app, name="source")
+
+
+@source_app.command("new")
+def source_new(
+    url: Annotated[str, typer.Argument(help="The page's address.")],
+    title: Annotated[str, typer.Option(help="The page's title, as it gives it.")],
+    publisher: Annotated[str, typer.Option(help="The publishing organisation, organization:slug.")],
+    language: Annotated[str, typer.Option(help="The page's language tag: en, de, ja ...")],
+    published: Annotated[
+        str | None, typer.Option(help="The page's date: YYYY, YYYY-MM or YYYY-MM-DD; leave out if it gives none.")
+    ] = None,
+    retrieved: Annotated[str, typer.Option(help="When the page was read (default today).")] = "",
+    press_release: Annotated[bool, typer.Option("--press-release", help="The page is a press release.")] = False,
+    slug: Annotated[
+        str | None, typer.Option(help="The file's and graph's name (default from title and year).")
+    ] = None,
+    folder: Annotated[Path, typer.Option(help="Where to write the file.")] = Path("data/graphs"),
+) -> None:
+    """Write a source's file: its record and its graph's description in the metadata graph, and an empty graph
+    for its facts; prints the file's path."""
+    record = SourceRecord(
+        url, title, publisher, published, language, retrieved or date.today().isoformat(), press_release
+    )
+    typer.echo(new_source_file(record, folder, slug))
 
 
 @app.command()

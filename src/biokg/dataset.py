@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from biokg.errors import NonConformingDataError, RdfSyntaxError
-from biokg.namespaces import ONTOLOGY_IRI, SHAPES_IRI
+from biokg.namespaces import GRAPH, ONTOLOGY_IRI, SHAPES_IRI
 from biokg.sources import Sources, parse_file, rdf_files
 from biokg.store.base import Progress, Store
 from biokg.store.embedded import EmbeddedStore
@@ -24,6 +25,7 @@ from biokg.validation import (
 )
 
 _VOCABULARY_GRAPHS = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(SHAPES_IRI)}
+METADATA_GRAPH = ox.NamedNode(str(GRAPH["metadata"]))
 AFFECTED_HOPS = 3
 """How many steps validation walks from a change to the nodes it can affect, and from those to what their checks
 read: the longest reach of a shape's paths, nested shapes and SPARQL constraints from its focus node (a signing
@@ -71,13 +73,29 @@ def parse_for_load(paths: Sequence[Path], graph: str | None = None) -> list[ox.Q
     return quads
 
 
+def merged_metadata(store: Store, quads: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """The quads, with their block of the metadata graph merged into the store's: every source's file holds its
+    own source record there, so a load replaces the statements about the block's subjects and keeps the rest."""
+    block = [quad for quad in quads if quad.graph_name == METADATA_GRAPH]
+    if not block:
+        return list(quads)
+    described = {quad.subject for quad in block}
+    if isinstance(store, EmbeddedStore):
+        metadata: Iterable[ox.Quad] = store.oxigraph.quads_for_pattern(None, None, None, METADATA_GRAPH)
+    else:
+        metadata = (quad for quad in store.quads() if quad.graph_name == METADATA_GRAPH)
+    return [*quads, *(quad for quad in metadata if quad.subject not in described)]
+
+
 def load_quads(store: Store, quads: Sequence[ox.Quad], sources: Sources, on_progress: Progress | None = None) -> None:
-    """Replace the named graphs that `quads` hold, if the store's other graphs together with them conform.
+    """Replace the named graphs that `quads` hold, if the store's other graphs together with them conform; the
+    metadata graph is merged (merged_metadata).
 
     An embedded store, which conforms as every load left it, is validated only for the nodes the change can
     affect (the statements it removes and adds, and the nodes that reach them), in the next store itself; a
     remote store's graphs are read and validated whole.
     """
+    quads = merged_metadata(store, quads)
     replaced = {quad.graph_name for quad in quads}
     if not isinstance(store, EmbeddedStore):
         kept = [q for q in store.quads() if q.graph_name not in replaced and q.graph_name not in _VOCABULARY_GRAPHS]
@@ -86,6 +104,16 @@ def load_quads(store: Store, quads: Sequence[ox.Quad], sources: Sources, on_prog
         return
     check = change_check(store, quads, Validator(sources.shapes, sources.ontology))
     store.replace_graphs(quads, on_progress, check=check)  # no stamp: it no longer holds just the shipped sources
+
+
+def check_load(store: EmbeddedStore, quads: Sequence[ox.Quad], sources: Sources) -> None:
+    """Check what loading `quads` would give, as `load_quads` would, and write nothing."""
+    quads = merged_metadata(store, quads)
+    check = change_check(store, quads, Validator(sources.shapes, sources.ontology))
+    replaced = {quad.graph_name for quad in quads}
+    successor = ox.Store()
+    successor.bulk_extend(itertools.chain((q for q in store.quads() if q.graph_name not in replaced), quads))
+    check(successor)
 
 
 def change_check(store: EmbeddedStore, quads: Sequence[ox.Quad], validator: Validator) -> Callable[[ox.Store], None]:

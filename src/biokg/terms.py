@@ -48,3 +48,9 @@ def words_of(iri: str) -> str:
     acted on behalf of)."""
     local = re.split(r"[#/]", iri.rstrip("/#"))[-1]
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower() or iri
+
+
+def show_quad(quad: ox.Quad) -> str:
+    """A statement as subject, predicate and object shown as show_term does, and its graph in brackets."""
+    graph = f" [{compact(quad.graph_name.value)}]" if isinstance(quad.graph_name, ox.NamedNode) else ""
+    return f"{show_term(quad.subject)} {show_term(quad.predicate)} {show_term(quad.object)}{graph}"

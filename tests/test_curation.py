@@ -1,0 +1,134 @@
+"""A curator's workflow through the installed command: a new source's file, finding IRIs, checking the file
+against the store with positions, its difference, and loading it beside the other sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from test_cli_store import biokg, store_digest
+
+from biokg.store import EmbeddedStore
+
+ID = "https://w3id.org/biokg/id/"
+GRAPH = "https://w3id.org/biokg/graph/"
+METADATA = ox.NamedNode(GRAPH + "metadata")
+SOURCE = [
+    "source", "new", "https://www.example.org/news/biom-jubilaeum",
+    "--title", "BioM feiert Jubiläum", "--publisher", "organization:biom", "--language", "de",
+    "--published", "2022-07", "--retrieved", "2026-12-01",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("curated") / "store"
+    assert biokg("load", "--store", folder).returncode == 0
+    return folder
+
+
+def new_source(folder: Path, facts: str = "") -> Path:
+    result = biokg(*SOURCE, "--folder", folder)
+    assert result.returncode == 0, result.stderr
+    path = Path(result.stdout.strip())
+    if facts:
+        path.write_text(path.read_text().replace(f"<{GRAPH}biom-feiert-jubilaum-2022> {{\n}}", facts))
+    return path
+
+
+def test_source_new_writes_the_record_and_an_empty_graph(tmp_path: Path) -> None:
+    path = new_source(tmp_path)
+    assert path == tmp_path / "biom-feiert-jubilaum-2022.trig"
+    quads = set(ox.parse(path.read_bytes(), format=ox.RdfFormat.TRIG))
+    source = ox.NamedNode(ID + "source/biom-feiert-jubilaum-2022")
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    assert {(q.predicate.value, q.object) for q in quads if q.subject == source} == {
+        ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode("https://w3id.org/biokg/ontology#SourceDocument")),
+        ("http://www.w3.org/2000/01/rdf-schema#label", ox.Literal("BioM feiert Jubiläum", language="de")),
+        ("http://purl.org/dc/terms/title", ox.Literal("BioM feiert Jubiläum", language="de")),
+        ("http://purl.org/dc/terms/publisher", ox.NamedNode(ID + "organization/biom")),
+        ("http://purl.org/dc/terms/issued", ox.Literal("2022-07", datatype=ox.NamedNode(xsd + "gYearMonth"))),
+        ("http://purl.org/dc/terms/language", ox.Literal("de", datatype=ox.NamedNode(xsd + "language"))),
+        ("https://schema.org/url", ox.Literal("https://www.example.org/news/biom-jubilaeum", datatype=ox.NamedNode(xsd + "anyURI"))),
+        ("https://w3id.org/biokg/ontology#retrievedOn", ox.Literal("2026-12-01", datatype=ox.NamedNode(xsd + "date"))),
+    }  # fmt: skip
+    assert {q.graph_name for q in quads} == {METADATA}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("--published", "July 2022"), "--published 'July 2022' is not YYYY, YYYY-MM or YYYY-MM-DD"),
+        (("--language", "German"), "the language 'German' is not a tag such as en, de or ja"),
+        (("--publisher", "BioM"), "the publisher 'BioM' is not an organisation: give organization:slug"),
+    ],
+)
+def test_source_new_refuses_a_bad_value(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    arguments = list(SOURCE)
+    arguments[arguments.index(change[0]) + 1] = change[1]
+    result = biokg(*arguments, "--folder", tmp_path)
+    assert (result.returncode, result.stderr.strip()) == (1, f"error: {message}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_source_new_refuses_to_overwrite_a_file(tmp_path: Path) -> None:
+    new_source(tmp_path)
+    result = biokg(*SOURCE, "--folder", tmp_path)
+    assert result.returncode == 1
+    assert f"{tmp_path / 'biom-feiert-jubilaum-2022.trig'} exists" in result.stderr
+
+
+def test_find_reuses_names_acronyms_and_ror_ids(store: Path) -> None:
+    first = biokg("find", "BioM", "--store", store, "--limit", "1").stdout.splitlines()[2].split()
+    assert first[0] == "organization:biom"
+    by_ror = biokg("find", "05591te55", "--store", store).stdout.splitlines()
+    assert by_ror[2].split()[0] == "organization:ludwig-maximilian-university-of-munich"
+    assert by_ror[-1] == "(1 found)"
+    empty = biokg("find", " ", "--store", store)
+    assert (empty.returncode, empty.stderr.strip()) == (1, "error: give a text to find")
+
+
+def test_validate_against_the_store_names_file_line_and_column_and_writes_nothing(
+    store: Path, tmp_path: Path
+) -> None:
+    facts = f'<{GRAPH}biom-feiert-jubilaum-2022> {{\n    <{ID}person/horst-domdey> <https://schema.org/givenName> "Horst"@de .\n}}'
+    path = new_source(tmp_path, facts)
+    before = store_digest(store)
+    result = biokg("validate", path, "--store", store)
+    line = (
+        path.read_text()
+        .splitlines()
+        .index(f'    <{ID}person/horst-domdey> <https://schema.org/givenName> "Horst"@de .')
+        + 1
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == f"{path}:{line}:5: Violation: Give schema:givenName as a plain string."
+    assert store_digest(store) == before
+
+
+def test_diff_says_what_a_source_adds_and_contradicts(store: Path, tmp_path: Path) -> None:
+    facts = f'<{GRAPH}biom-feiert-jubilaum-2022> {{\n    <{ID}organization/biom> <https://w3id.org/biokg/ontology#foundingYear> "1996"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n}}'
+    result = biokg("diff", new_source(tmp_path, facts), "--store", store)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "adds 12 statement(s)"
+    assert "  organization:biom bkg:foundingYear 1996 [graph:biom-feiert-jubilaum-2022]" in lines
+    assert "removes 0 statement(s)" in lines
+    contradicts = lines[lines.index("contradicts 1 statement(s)") :]
+    assert contradicts == [
+        "contradicts 1 statement(s)",
+        "  organization:biom bkg:foundingYear 1996 [graph:biom-feiert-jubilaum-2022]",
+        "    where organization:biom bkg:foundingYear 1997 [graph:biom-25th-anniversary-2022]",
+        "    where organization:biom bkg:foundingYear 1997 [graph:event-eu-japan-conference-osaka-2022]",
+    ]
+
+
+def test_loading_a_source_merges_its_record_into_the_metadata_graph(store: Path, tmp_path: Path) -> None:
+    facts = f'<{GRAPH}biom-feiert-jubilaum-2022> {{\n    <{ID}organization/biom> <https://w3id.org/biokg/ontology#foundingYear> "1997"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n}}'
+    result = biokg("load", new_source(tmp_path, facts), "--store", store)
+    assert result.returncode == 0, result.stderr
+    loaded = EmbeddedStore(store)
+    records = {q.subject.value for q in loaded.oxigraph.quads_for_pattern(None, None, None, METADATA)}
+    del loaded
+    assert {ID + "source/biom-feiert-jubilaum-2022", ID + "source/biom-osaka-partnership-renewal-2022"} <= records
+    assert ID + "source/m4-award-vbio-2025" in records
