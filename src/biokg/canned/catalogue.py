@@ -206,7 +206,7 @@ class Catalogue:
         """Every `.rq` file of a folder, by name (the file name without `.rq`), sorted."""
         if not folder.is_dir():
             raise NotFoundError(f"no folder of canned queries at {folder}")
-        return cls({path.stem: read_query(path) for path in sorted(folder.glob("*.rq"))})
+        return cls({path.stem: read_query(path) for path in sorted(folder.glob("*.rq"), key=lambda path: path.stem)})
 
     def get(self, name: str) -> CannedQuery:
         try:
