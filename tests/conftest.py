@@ -1,7 +1,15 @@
-"""Shared fixtures: the shipped sources, real SPARQL servers, and the same store suite over every kind of store."""
+"""Shared fixtures: the shipped sources, real SPARQL servers, and the same store suite over every kind of store.
+
+The tests of the machinery (protocol, formats, stores, pages, canned queries across stores) assert exact answers
+over the seed: the press release of 2022, the places and the metadata (`data/*.trig`). BIOKG_DATA points every
+server, command and Settings() of the session at it. The tests of the knowledge read the whole shipped data
+(`shipped`, and the sources of `data/graphs/`).
+"""
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +27,7 @@ from biokg.engine.inline import engine_for
 from biokg.formats import Format
 from biokg.namespaces import sparql_prologue
 from biokg.server import prepare
+from biokg.shipped import data_dir
 from biokg.sources import Sources, load_sources
 from biokg.store import EmbeddedStore, RemoteConfig, RemoteStore, Store, select
 from biokg.web import create_app
@@ -26,10 +35,19 @@ from biokg.web import create_app
 Rows = list[tuple[str | None, ...]]
 
 STORE_KINDS = ["embedded", "oxigraph", pytest.param("virtuoso", marks=pytest.mark.virtuoso)]
+SEED = sorted(data_dir().glob("*.trig"))
+os.environ["BIOKG_DATA"] = json.dumps([str(path) for path in SEED])
 
 
 @pytest.fixture(scope="session")
 def sources() -> Sources:
+    """The seed's sources."""
+    return load_sources(SEED)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> Sources:
+    """Every shipped source: the seed and the sources of data/graphs."""
     return load_sources()
 
 
@@ -115,7 +133,7 @@ def rows(store: Store) -> Callable[[str], Rows]:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    """The server of `biokg serve` on the shipped graph (embedded store, one query worker), through TestClient."""
+    """The server of `biokg serve` on the seed (embedded store, one query worker), through TestClient."""
     context = prepare(Settings(query_workers=1))
     with TestClient(create_app(context)) as client:
         yield client

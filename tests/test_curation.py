@@ -3,13 +3,23 @@ against the store with positions, its difference, and loading it beside the othe
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from test_cli_store import biokg, store_digest
+from fastapi.testclient import TestClient
+from test_cli_store import store_digest
 
+from biokg.config import Settings
+from biokg.server import prepare
+from biokg.shipped import data_dir
 from biokg.store import EmbeddedStore
+from biokg.web import create_app
 
 ID = "https://w3id.org/biokg/id/"
 GRAPH = "https://w3id.org/biokg/graph/"
@@ -19,6 +29,18 @@ SOURCE = [
     "--title", "BioM feiert Jubiläum", "--publisher", "organization:biom", "--language", "de",
     "--published", "2022-07", "--retrieved", "2026-12-01",
 ]  # fmt: skip
+
+
+def biokg(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
+    """The command over the whole shipped data (the session's BIOKG_DATA points at the seed)."""
+    environment = {name: value for name, value in os.environ.items() if name != "BIOKG_DATA"}
+    return subprocess.run(
+        [sys.executable, "-m", "biokg", *map(str, arguments)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +154,31 @@ def test_loading_a_source_merges_its_record_into_the_metadata_graph(store: Path,
     del loaded
     assert {ID + "source/biom-feiert-jubilaum-2022", ID + "source/biom-osaka-partnership-renewal-2022"} <= records
     assert ID + "source/m4-award-vbio-2025" in records
+
+
+@pytest.fixture(scope="module")
+def shipped_client() -> Iterator[TestClient]:
+    """The server on the whole shipped data."""
+    context = prepare(Settings(query_workers=1, data=[data_dir()]))
+    with TestClient(create_app(context)) as client:
+        yield client
+    context.engine.close()
+
+
+def test_a_resource_page_shows_each_value_with_its_sources_and_marks_disagreements(
+    shipped_client: TestClient,
+) -> None:
+    page = shipped_client.get("/id/person/shizuko-akira", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    rows = re.findall(r"<tr>(.*?)</tr>", page.text, flags=re.S)
+    first = next(index for index, row in enumerate(rows) if ">given name</a>" in row)
+    given = rows[first : first + 3]  # one row per value, the property's cell spanning them
+    assert 'rowspan="3"' in given[0] and "sources disagree" in given[0]
+    values = [re.findall(r"<td>(.*?)</td>", row)[0] for row in given]
+    assert values == [
+        "Shizuko",
+        'Shizuo <span class="tag" title="a curator prefers this value">preferred</span>',
+        "静男",
+    ]
+    assert given[0].count("Osaka and Munich continue their successful partnership") == 3  # three sources, one title
+    assert "A strategic city for life sciences and medicine" in given[1]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import value_of
+from conftest import SEED, value_of
 from fastapi.testclient import TestClient
 from rdflib.compare import isomorphic
 
@@ -45,7 +45,7 @@ EXTENSIONS = {
 def shipped_entities() -> list[str]:
     store = open_store(Settings())
     assert isinstance(store, EmbeddedStore)
-    ensure_loaded(store, load_sources())
+    ensure_loaded(store, load_sources(SEED))
     answer = store.query(
         f'SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?s), "{ID}")) }} ORDER BY ?s'
     )

@@ -11,7 +11,7 @@ from rdflib_bridge import graph_of
 from biokg.namespaces import BKG, ONTOLOGY_IRI
 from biokg.sources import Sources
 
-TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def own_terms(ontology: Graph) -> set[URIRef]:
 
 def test_the_ontology_has_a_version_iri(ontology: Graph) -> None:
     assert ontology.value(URIRef(ONTOLOGY_IRI), OWL.versionIRI) == URIRef(ONTOLOGY_IRI + "/0.3.0")
-    assert ontology.value(URIRef(ONTOLOGY_IRI), OWL.priorVersion) == URIRef(ONTOLOGY_IRI + "/0.1.0")
+    assert ontology.value(URIRef(ONTOLOGY_IRI), OWL.priorVersion) == URIRef(ONTOLOGY_IRI + "/0.2.0")
     assert (URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) in ontology
 
 

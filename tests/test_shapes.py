@@ -34,8 +34,8 @@ def shapes(sources: Sources) -> Graph:
     return graph_of(sources.shapes)
 
 
-def test_the_shipped_data_conforms(sources: Sources) -> None:
-    report = validate_sources(sources)
+def test_the_shipped_data_conforms(shipped: Sources) -> None:
+    report = validate_sources(shipped)
     assert report.findings == ()
     assert report.conforms
 

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from biokg.namespaces import GRAPH, PREFIXES
-from biokg.sources import Sources, parse_file
 from biokg.shipped import data_dir
+from biokg.sources import Sources, parse_file
 
 FACTS = Path(__file__).parent / "facts"
 PROLOGUE = "".join(f"@prefix {prefix}: <{namespace}> .\n" for prefix, namespace in PREFIXES.items())
@@ -46,10 +46,10 @@ def _source_graphs() -> set[str]:
 
 
 @pytest.mark.parametrize(("graph", "fact"), _listed())
-def test_the_source_graph_states_the_fact(sources: Sources, graph: str, fact: str) -> None:
+def test_the_source_graph_states_the_fact(shipped: Sources, graph: str, fact: str) -> None:
     triple = _triple(fact)
     name = ox.NamedNode(str(GRAPH[graph]))
-    assert ox.Quad(triple.subject, triple.predicate, triple.object, name) in set(sources.data)
+    assert ox.Quad(triple.subject, triple.predicate, triple.object, name) in set(shipped.data)
 
 
 def test_every_source_has_three_facts_asserted_and_every_asserted_source_exists() -> None:

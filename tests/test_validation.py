@@ -40,7 +40,7 @@ INJECTED = {
     "registry status not listed": 'INSERT DATA { id:organization\\/org-8 bkg:registryStatus "closed" }',
     "homepage as a string": 'INSERT DATA { id:organization\\/org-9 <http://xmlns.com/foaf/0.1/homepage> "https://example.org" }',
     "signing date at another precision": 'DELETE { ?s bkg:date ?d } INSERT { ?s bkg:date "2001-05-06T00:00:00"^^xsd:dateTime } WHERE { VALUES ?s { id:signing\\/a-1-0 } ?s bkg:date ?d }',
-    "two members of a holding": 'INSERT DATA { id:holding\\/org-3-ceo org:member id:person\\/p-3-president }',
+    "two members of a holding": "INSERT DATA { id:holding\\/org-3-ceo org:member id:person\\/p-3-president }",
     "renewal number zero": 'DELETE { ?s bkg:renewalNumber ?n } INSERT { ?s bkg:renewalNumber "0"^^xsd:nonNegativeInteger } WHERE { VALUES ?s { id:signing\\/a-3-1 } ?s bkg:renewalNumber ?n }',
     "renewal number as text": 'DELETE { ?s bkg:renewalNumber ?n } INSERT { ?s bkg:renewalNumber "two" } WHERE { VALUES ?s { id:signing\\/a-4-2 } ?s bkg:renewalNumber ?n }',
     "signing of no agreement": "DELETE WHERE { id:signing\\/a-5-1 bkg:signingOf ?agreement }",

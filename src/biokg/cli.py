@@ -78,7 +78,7 @@ def _ready_store(settings: Settings) -> EmbeddedStore | RemoteStore:
     """The configured store; an embedded one is first brought up to date with the shipped sources."""
     store = open_store(settings)
     if isinstance(store, EmbeddedStore):
-        ensure_loaded(store, load_sources())
+        ensure_loaded(store, load_sources(settings.data))
     return store
 
 
@@ -199,7 +199,7 @@ def load(
     )
     started = time.perf_counter()
     target = open_store(settings)
-    sources = load_sources()
+    sources = load_sources(settings.data)
     quads = parse_for_load(paths, graph) if paths else [*sources.ontology, *sources.shapes, *sources.data]
     typer.echo(f"Validating {len(quads)} triples ...", err=True)
     with typer.progressbar(length=len(quads), label="Writing", file=sys.stderr) as bar:

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     queries: Path | None = None
     """Folder of canned `.rq` queries (BIOKG_QUERIES); the shipped ones when unset."""
 
+    data: list[Path] | None = None
+    """Data files or folders to serve instead of the shipped data (BIOKG_DATA, a JSON list of paths)."""
+
     public_url: str | None = None
     """Where the server is reached, such as https://biokg.example.org/ (BIOKG_PUBLIC_URL): absolute links in the
     dataset description and headers start there; by default, at the URL each request came to."""

@@ -129,6 +129,32 @@ class BKG(DefinedNamespace):
     EventOrganisation: URIRef
     PointOfAccess: URIRef
     VariableScheme: URIRef
+    AwardRound: URIRef
+    Chair: URIRef
+    DirectorGeneral: URIRef
+    Governor: URIRef
+    ManagingDirector: URIRef
+    Mayor: URIRef
+    MemorandumOfUnderstanding: URIRef
+    Minister: URIRef
+    Preference: URIRef
+    Prize: URIRef
+    ResearchProject: URIRef
+    StateSecretary: URIRef
+    aboutProperty: URIRef
+    aboutResource: URIRef
+    carriedOutAt: URIRef
+    numberOfApplications: URIRef
+    numberOfCompanies: URIRef
+    numberOfEmployees: URIRef
+    numberOfParticipants: URIRef
+    oneValuePerSource: URIRef
+    preferredValue: URIRef
+    presentedBy: URIRef
+    prizeIn: URIRef
+    prizeMoneyInEuros: URIRef
+    roundOf: URIRef
+    winner: URIRef
 
 
 # One prefix per kind of entity, so that `organization:biom` reads well and works in every SPARQL engine

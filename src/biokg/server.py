@@ -29,7 +29,7 @@ from biokg.web.sending import SendBudget
 
 def prepare(settings: Settings) -> ServerContext:
     """The server's context; raises NonConformingDataError when the store's graph does not conform."""
-    sources = load_sources()
+    sources = load_sources(settings.data)
     store = open_store(settings)
     policy = QueryPolicy(max_nesting=settings.max_nesting, allow_service=settings.allow_service)
     if isinstance(store, RemoteStore):

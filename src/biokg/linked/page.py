@@ -17,21 +17,24 @@ _RDF_TYPE = PREFIXES["rdf"] + "type"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
-@dataclass(frozen=True)
+@dataclass
 class Statement:
-    """One value of a property, and the graph it is stated in."""
+    """One value of a property, the graphs that state it, and whether a curator prefers it."""
 
     term: Term
-    graph: str
+    graphs: list[str] = field(default_factory=list)
+    preferred: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class PropertyGroup:
-    """The values of one property, under its label."""
+    """The values of one property, under its label; `disagreement` when it takes one value per source and the
+    sources give several."""
 
     predicate: str
     label: str
     statements: list[Statement] = field(default_factory=list)
+    disagreement: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ def build_page(description: Description, fetch: FetchJson) -> ResourcePage:
     incoming = _groups(
         ((quad.predicate.value, quad.subject, quad.graph_name) for quad in description.incoming), labels
     )
+    for group in properties:  # values in a stable order, whatever order the store gives them in
+        group.statements.sort(key=lambda statement: str(statement.term))
+    _mark_disagreements(properties, resource, fetch)
     graphs = {text_of(quad.graph_name) for quad in [*description.outgoing, *description.incoming]}
     return ResourcePage(
         iri=resource,
@@ -104,12 +110,37 @@ def _groups(
     statements: Iterable[tuple[str, Term, ox.NamedNode | ox.BlankNode | ox.DefaultGraph]], labels: dict[str, str]
 ) -> list[PropertyGroup]:
     groups: dict[str, PropertyGroup] = {}
+    values: dict[tuple[str, Term], Statement] = {}
     for predicate, term, graph in statements:
         if predicate == _RDF_TYPE:
             continue
         group = groups.setdefault(predicate, PropertyGroup(predicate, labels.get(predicate) or words_of(predicate)))
-        group.statements.append(Statement(term, text_of(graph)))
+        if (predicate, term) not in values:
+            values[predicate, term] = Statement(term)
+            group.statements.append(values[predicate, term])
+        values[predicate, term].graphs.append(text_of(graph))
     return sorted(groups.values(), key=lambda group: group.label.lower())
+
+
+def _mark_disagreements(groups: list[PropertyGroup], resource: str, fetch: FetchJson) -> None:
+    """Mark the properties whose sources disagree (one value per source, several values), and preferred values."""
+    query = (
+        sparql_prologue()
+        + f"""
+        SELECT ?property ?preferred WHERE {{
+          {{ ?property bkg:oneValuePerSource true }}
+          UNION
+          {{ ?preference a bkg:Preference ; bkg:aboutResource <{resource}> ; bkg:aboutProperty ?property ;
+                bkg:preferredValue ?preferred }}
+        }}"""
+    )
+    rows = read_solutions(fetch(query, 10_000), 10_000).rows
+    marked = {text_of(row[0]) for row in rows if row[1] is None}
+    preferred = {(text_of(row[0]), row[1]) for row in rows if row[1] is not None}
+    for group in groups:
+        group.disagreement = group.predicate in marked and len(group.statements) > 1
+        for statement in group.statements:
+            statement.preferred = (group.predicate, statement.term) in preferred
 
 
 def _sources(graphs: set[str], fetch: FetchJson) -> dict[str, Source]:
