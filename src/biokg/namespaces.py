@@ -155,6 +155,7 @@ class BKG(DefinedNamespace):
     prizeMoneyInEuros: URIRef
     roundOf: URIRef
     winner: URIRef
+    derivation: URIRef
 
 
 # One prefix per kind of entity, so that `organization:biom` reads well and works in every SPARQL engine
