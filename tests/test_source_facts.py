@@ -22,7 +22,7 @@ GRAPHS_DIR = data_dir() / "graphs"
 
 
 def _listed() -> list[tuple[str, str]]:
-    listed = []
+    listed: list[tuple[str, str]] = []
     for path in sorted(FACTS.glob("*.yaml")):
         for graph, facts in yaml.safe_load(path.read_text(encoding="utf-8")).items():
             listed.extend((graph, fact) for fact in facts)
@@ -30,8 +30,9 @@ def _listed() -> list[tuple[str, str]]:
 
 
 def _triple(fact: str) -> ox.Triple:
-    (triple,) = ox.parse(PROLOGUE + fact + " .", format=ox.RdfFormat.TURTLE)
-    return triple
+    (quad,) = ox.parse(PROLOGUE + fact + " .", format=ox.RdfFormat.TURTLE)
+    assert isinstance(quad, ox.Quad)
+    return quad.triple
 
 
 def _source_graphs() -> set[str]:
