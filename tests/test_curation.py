@@ -186,3 +186,44 @@ def test_a_resource_page_shows_each_value_with_its_sources_and_marks_disagreemen
     ]
     assert given[0].count("Osaka and Munich continue their successful partnership") == 3  # three sources, one title
     assert "A strategic city for life sciences and medicine" in given[1]
+
+
+def test_rows_compile_to_the_trig_of_the_sources_graph(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.yaml"
+    rows.write_text(
+        "graph: osaka-trifft-muenchen\n"
+        "facts:\n"
+        "  - organization:remohab a bkg:Company\n"
+        '  - organization:remohab rdfs:label "Remohab Inc."@en\n'
+        "  - [organization:remohab, schema:location, city:1853909]\n"
+    )
+    result = biokg("source", "rows", rows)
+    assert result.returncode == 0, result.stderr
+    graph = ox.NamedNode(GRAPH + "osaka-trifft-muenchen")
+    remohab = ox.NamedNode(ID + "organization/remohab")
+    assert set(ox.parse(result.stdout.encode(), format=ox.RdfFormat.TRIG)) == {
+        ox.Quad(
+            remohab,
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode("https://w3id.org/biokg/ontology#Company"),
+            graph,
+        ),
+        ox.Quad(
+            remohab,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+            ox.Literal("Remohab Inc.", language="en"),
+            graph,
+        ),
+        ox.Quad(remohab, ox.NamedNode("https://schema.org/location"), ox.NamedNode(ID + "place/city/1853909"), graph),
+    }
+
+
+def test_a_row_that_is_no_statement_is_refused_at_its_line(tmp_path: Path) -> None:
+    rows = tmp_path / "rows.yaml"
+    rows.write_text(
+        "graph: osaka-trifft-muenchen\nfacts:\n  - organization:remohab a bkg:Company\n  - organization:remohab nolabel:x 3\n"
+    )
+    result = biokg("source", "rows", rows)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {rows}:4:5: 'organization:remohab nolabel:x 3' is not a statement: ")
+    assert result.stdout == ""

@@ -23,6 +23,7 @@ from biokg.errors import BiokgError, NonConformingDataError, ParameterError
 from biokg.formats import ResultKind, choose_format, format_named, formats_of, names_of
 from biokg.linked.dumps import write_dumps
 from biokg.ror.importer import RecordFilter, import_ror
+from biokg.rows import compile_rows
 from biokg.shipped import shipped_dir
 from biokg.sources import load_sources, rdf_files
 from biokg.sparql_text import request_form
@@ -145,6 +146,19 @@ def diff(
 
 source_app = typer.Typer(help="Sources: one file per source, with its record in the metadata graph.")
 app.add_typer(source_app, name="source")
+
+
+@source_app.command("rows")
+def source_rows(
+    rows: Annotated[Path, typer.Argument(help="A YAML file: `graph:` the source's slug, `facts:` one row each.")],
+    output: Annotated[Path | None, typer.Option("-o", help="Write the TriG there instead of printing it.")] = None,
+) -> None:
+    """Compile facts written as rows (a Turtle statement each, biokg's prefixes) to the TriG of the source's graph."""
+    trig = compile_rows(rows)
+    if output is None:
+        sys.stdout.buffer.write(trig)
+        return
+    output.write_bytes(trig)
 
 
 @source_app.command("new")

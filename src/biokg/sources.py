@@ -72,7 +72,7 @@ def parse_bytes(
     try:
         quads = list(ox.parse(content, format=rdf_format, base_iri=base_iri))
     except SyntaxError as error:
-        raise RdfSyntaxError(source, _without_position(error.msg), _position_of(error)) from None
+        raise RdfSyntaxError(source, message_without_position(error.msg), _position_of(error)) from None
     if graph is None:
         return quads
     target = ox.NamedNode(graph)
@@ -88,7 +88,7 @@ def _position_of(error: SyntaxError) -> Position | None:
     return position_in(str(error))
 
 
-def _without_position(message: str) -> str:
+def message_without_position(message: str) -> str:
     """Oxigraph's message without its 'Parser error between line ... and line ...:' prefix."""
     return re.sub(r"^Parser error (at|between) [^:]*: ", "", message)
 
