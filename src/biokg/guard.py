@@ -2,7 +2,8 @@
 
 Oxigraph's parser has no depth guard (about 5,000 nested groups overflow its stack and kill the process), and
 its SERVICE and LOAD make real HTTP requests that no Python setting can switch off, so both are refused here,
-from the text itself, before evaluation.
+from the text itself, before evaluation. The one SERVICE answered is biokg's text search, which never leaves the
+server: `biokg.search.service` replaces it with the index's answer before the engine sees the query.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import re
 from dataclasses import dataclass
 
 from biokg.errors import RefusedQueryError
-from biokg.sparql_text import blank_opaque_parts, request_form
+from biokg.namespaces import SEARCH_SERVICE
+from biokg.sparql_text import blank_opaque_parts, request_form, service_calls
 
 _OPENERS = {"(": ")", "{": "}", "[": "]"}
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _FROM_FILE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<\s*file:", re.IGNORECASE)
 
 
@@ -44,8 +45,11 @@ def check_query(text: str, policy: QueryPolicy) -> str:
         raise RefusedQueryError("this is a SPARQL update, and this endpoint is read-only: it answers queries only")
     if form is None:
         raise RefusedQueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue")
-    if not policy.allow_service and _SERVICE.search(blanked):
-        raise RefusedQueryError("SERVICE (federated query) is switched off on this endpoint (BIOKG_ALLOW_SERVICE)")
+    if not policy.allow_service and any(call.target != SEARCH_SERVICE for call in service_calls(text)):
+        raise RefusedQueryError(
+            f"SERVICE (federated query) is switched off on this endpoint (BIOKG_ALLOW_SERVICE); only biokg's own "
+            f"text search, SERVICE <{SEARCH_SERVICE}>, is answered"
+        )
     if _FROM_FILE.search(text):
         raise RefusedQueryError("FROM names graphs of this store; file: IRIs are refused")
     return form

@@ -11,6 +11,10 @@ GRAPH = Namespace(BASE + "graph/")
 ONTOLOGY_IRI = BASE + "ontology"
 SHAPES_IRI = BASE + "shapes"
 METADATA_GRAPH = GRAPH["metadata"]
+SEARCH_SERVICE = BASE + "search"
+"""The text index as a SPARQL service: `SERVICE <https://w3id.org/biokg/search> { ... }` (biokg.search.service)."""
+SEARCH = SEARCH_SERVICE + "#"
+"""The terms of a search pattern (search:query, search:label ...)."""
 
 SCHEMA = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -207,6 +211,12 @@ PREFIXES: dict[str, str] = {
 def sparql_prologue() -> str:
     """The PREFIX lines for every prefix above, to put before a query."""
     return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+
+
+def expand(name: str) -> str:
+    """The IRI a prefixed name (bkg:Company) names with biokg's prefixes; any other text is taken as an IRI."""
+    prefix, colon, local = name.partition(":")
+    return PREFIXES[prefix] + local if colon and prefix in PREFIXES else name.strip("<>")
 
 
 def compact(iri: str) -> str:

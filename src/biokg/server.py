@@ -18,6 +18,8 @@ from biokg.engine.remote import RemoteEngine
 from biokg.errors import BiokgError, NonConformingDataError
 from biokg.guard import QueryPolicy
 from biokg.linked.dumps import DumpCache
+from biokg.search import SearchIndex
+from biokg.search.service import SearchingEngine
 from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
 from biokg.stats import graph_sizes
@@ -36,8 +38,9 @@ def prepare(settings: Settings) -> ServerContext:
         report = validate_quads(store.quads(), sources.shapes, sources.ontology)
         if not report.conforms:
             raise NonConformingDataError(report)
-        remote = RemoteEngine(store, settings.query_time_limit)
-        return _context(settings, remote, policy, store, graph_sizes(store))
+        index = SearchIndex.build(store)
+        remote = SearchingEngine(RemoteEngine(store, settings.query_time_limit), lambda: index)
+        return _context(settings, remote, index, policy, store, graph_sizes(store))
     ensure_loaded(store, sources)
     sizes = graph_sizes(store)
     memory = memory_copy(store)
@@ -46,7 +49,9 @@ def prepare(settings: Settings) -> ServerContext:
     pool = WorkerPool(memory, workers, settings.query_time_limit, memory_limit)
     cache = _machine_memory() // 32 if settings.cache_mib is None else settings.cache_mib * 2**20
     engine: QueryEngine = CachingEngine(pool, cache) if cache else pool  # the data stays as loaded
-    return _context(settings, engine, policy, store, sizes, fixed_data=True)
+    index = SearchIndex.build(store)
+    searching = SearchingEngine(engine, lambda: index)
+    return _context(settings, searching, index, policy, store, sizes, fixed_data=True)
 
 
 def _machine_memory() -> int:
@@ -60,6 +65,7 @@ def _machine_memory() -> int:
 def _context(
     settings: Settings,
     engine: QueryEngine,
+    index: SearchIndex,
     policy: QueryPolicy,
     store: Store,
     sizes: tuple[tuple[str, int], ...],
@@ -75,7 +81,16 @@ def _context(
     dumps = DumpCache(store.quads)
     sending = SendBudget(settings.send_budget_mib * 2**20 or _machine_memory() // 4)
     return ServerContext(
-        settings, engine, policy, store.name, sizes, catalogue, dumps, fixed_data=fixed_data, sending=sending
+        settings,
+        engine,
+        policy,
+        store.name,
+        sizes,
+        catalogue,
+        dumps,
+        fixed_data=fixed_data,
+        sending=sending,
+        search=index,
     )
 
 

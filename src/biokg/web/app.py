@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
-from biokg.web import canned, health, linked, sparql
+from biokg.web import canned, health, linked, search, sparql
 from biokg.web.context import ServerContext
 from biokg.web.errors import install_error_handlers
 from biokg.web.middleware import AccessLog, BodyLimit
@@ -45,7 +47,9 @@ def create_app(context: ServerContext) -> FastAPI:
     app.include_router(health.router)
     app.include_router(canned.router)
     canned.add_query_routes(app, context)
+    app.include_router(search.router)
     app.include_router(linked.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # Public data: any origin may read, never with credentials (a "*" with credentials would echo any Origin).
     app.add_middleware(
         CORSMiddleware,

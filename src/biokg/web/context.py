@@ -13,6 +13,7 @@ from biokg.config import Settings
 from biokg.engine import QueryEngine
 from biokg.guard import QueryPolicy
 from biokg.linked.dumps import DumpCache
+from biokg.search import SearchIndex
 from biokg.web.sending import SendBudget
 
 
@@ -36,6 +37,8 @@ class ServerContext:
     remote store), so that an answer is as new as `loaded_at`."""
     sending: SendBudget = field(default_factory=lambda: SendBudget(2**62))
     """The budget of bytes of large answers being sent to their clients (none by default)."""
+    search: SearchIndex = field(default_factory=lambda: SearchIndex(()))
+    """The names of the served resources (biokg.search), built from the same data."""
 
     @property
     def triples(self) -> int:

@@ -1,0 +1,316 @@
+"""A text index over the names of every resource, in SQLite's FTS5 (the standard library), ranked by how a name
+matches: exact before prefix before word before infix, names before aliases before descriptions.
+
+Text is folded before it is indexed or looked up (compatibility forms, accents of Latin letters and case), so
+"Munchen" finds "München" and full-width letters find their ASCII forms; Japanese voicing marks are letters,
+not accents, and stay. The word table (unicode61) finds a word's prefix anywhere in a name; the trigram table
+finds any part of three or more characters, in any script; shorter parts (two kanji, "大阪") are found by a scan
+of the folded names.
+
+The index is built from the store's statements when the store is opened, so it holds exactly what the store
+holds after every load and import; `SearchIndex.build` over 51,370 organisations is timed in
+`benchmarks/search.py`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from biokg.namespaces import BKG, PREFIXES
+from biokg.store.base import Store, select
+from biokg.terms import words_of
+
+_RDFS, _SKOS, _SCHEMA = PREFIXES["rdfs"], PREFIXES["skos"], PREFIXES["schema"]
+FIELDS: dict[str, int] = {
+    _RDFS + "label": 0,
+    _SKOS + "prefLabel": 0,
+    _SCHEMA + "name": 0,
+    PREFIXES["foaf"] + "name": 0,
+    _SCHEMA + "legalName": 0,
+    _SKOS + "altLabel": 1,
+    _SCHEMA + "alternateName": 1,
+    _SCHEMA + "description": 2,
+    PREFIXES["dcterms"] + "description": 2,
+}
+"""The properties whose text is indexed, and their field: 0 a name, 1 an alias or acronym, 2 a description. A
+match in a lower field ranks first among matches of the same kind."""
+_LANGUAGE_ORDER = ("en", "", "und", "de", "ja")
+"""Which label a resource is shown by: English first, then a label without a language, German, Japanese."""
+TIERS = {"exact": 4, "prefix": 3, "word": 2, "infix": 1}
+"""How a name matches the text, best first; a hit's score is ten times its tier less its field."""
+_TOP = "\U0010ffff"
+
+_SCHEMA_SQL = """
+CREATE TABLE resource (id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, label TEXT NOT NULL, language TEXT NOT NULL,
+                       sort_key TEXT NOT NULL, type TEXT, country TEXT);
+CREATE TABLE member (class TEXT NOT NULL, resource INTEGER NOT NULL, sort_key TEXT NOT NULL);
+CREATE TABLE name (id INTEGER PRIMARY KEY, resource INTEGER NOT NULL, text TEXT NOT NULL,
+                   folded TEXT NOT NULL, field INTEGER NOT NULL);
+CREATE VIRTUAL TABLE word USING fts5(folded, content='name', content_rowid='id', tokenize='unicode61');
+CREATE VIRTUAL TABLE gram USING fts5(folded, content='name', content_rowid='id', tokenize='trigram');
+"""
+_INDEXES_SQL = """
+CREATE INDEX name_folded ON name (folded);
+CREATE INDEX member_class ON member (class, sort_key, resource);
+CREATE INDEX member_resource ON member (resource);
+INSERT INTO word (word) VALUES ('rebuild');
+INSERT INTO gram (gram) VALUES ('rebuild');
+"""
+
+
+def fold(text: str) -> str:
+    """Text as the index compares it: compatibility forms unified, Latin accents dropped, case folded, spaces
+    collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(character for character in decomposed if not "\u0300" <= character <= "\u036f")
+    return " ".join(unicodedata.normalize("NFKC", bare).casefold().split())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One resource as the index takes it: its names by field and language, classes and country."""
+
+    iri: str
+    names: tuple[tuple[str, int, str], ...]
+    """(text, field, language) of each indexed statement."""
+    types: tuple[str, ...] = ()
+    """Asserted classes."""
+    classes: tuple[str, ...] = ()
+    """Every class it belongs to, the asserted ones and their superclasses."""
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A resource found by its name."""
+
+    iri: str
+    label: str
+    language: str
+    """The label's language tag, empty for a label without one."""
+    type: str | None
+    type_label: str | None
+    score: int
+    matched: str
+    """The name that matched, as the data writes it."""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A resource in a class listing."""
+
+    iri: str
+    label: str
+    type: str | None
+    type_label: str | None
+
+
+class SearchIndex:
+    """Names of resources, looked up in a few milliseconds; safe to share between threads."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._lock = threading.Lock()
+        self._db.executescript(_SCHEMA_SQL)
+        self._fill(entries)
+        self._db.executescript(_INDEXES_SQL)
+
+    @classmethod
+    def build(cls, store: Store) -> SearchIndex:
+        """The index of every resource of `store` that has a type or a name."""
+        return cls(_entries(store))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT COUNT(*) FROM resource").fetchone()[0])
+
+    def search(
+        self, text: str, class_iri: str | None = None, country: str | None = None, limit: int = 10
+    ) -> list[Hit]:
+        """The resources whose names match `text` best, at most `limit`, of a class and in a country if given."""
+        hits, parameters = _hits(fold(text))
+        if hits is None:
+            return []
+        sql, filters = _filtered(class_iri, country)
+        query = f"""
+            WITH hit(name, tier) AS ({hits})
+            SELECT r.iri, r.label, r.language, r.type, MAX(h.tier * 10 - n.field) AS score, n.text
+            FROM hit h JOIN name n ON n.id = h.name JOIN resource r ON r.id = n.resource {sql}
+            GROUP BY r.id ORDER BY score DESC, length(r.label), r.sort_key, r.iri LIMIT ?"""
+        with self._lock:
+            rows = self._db.execute(query, (*parameters, *filters, limit)).fetchall()
+            return [
+                Hit(iri, label, language, kind, self._label(kind), score, name)
+                for iri, label, language, kind, score, name in rows
+            ]
+
+    def facets(self, text: str) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
+        """How many resources match `text` by class and by country: (IRI, label, count), most first."""
+        hits, parameters = _hits(fold(text))
+        if hits is None:
+            return [], []
+        found = (
+            f"WITH hit(name, tier) AS ({hits}), "
+            "found AS (SELECT DISTINCT n.resource AS id FROM hit h JOIN name n ON n.id = h.name) "
+            "SELECT r.{column}, COUNT(*) FROM found JOIN resource r ON r.id = found.id "
+            "WHERE r.{column} IS NOT NULL GROUP BY r.{column}"
+        )
+        by_type, by_country = found.replace("{column}", "type"), found.replace("{column}", "country")
+        with self._lock:
+            return tuple(  # type: ignore[return-value]
+                sorted(
+                    ((iri, self._label(iri) or iri, count) for iri, count in self._db.execute(sql, parameters)),
+                    key=lambda row: (-row[2], row[1]),
+                )
+                for sql in (by_type, by_country)
+            )
+
+    def instances(self, class_iri: str, offset: int = 0, limit: int = 100) -> tuple[list[Listed], int]:
+        """One page of the members of a class (its subclasses' too), sorted by label, and how many there are."""
+        with self._lock:
+            total = self._db.execute("SELECT COUNT(*) FROM member WHERE class = ?", (class_iri,)).fetchone()[0]
+            rows = self._db.execute(
+                """SELECT r.iri, r.label, r.type FROM member m JOIN resource r ON r.id = m.resource
+                   WHERE m.class = ? ORDER BY m.sort_key, r.iri LIMIT ? OFFSET ?""",
+                (class_iri, limit, offset),
+            ).fetchall()
+            return [Listed(iri, label, kind, self._label(kind)) for iri, label, kind in rows], int(total)
+
+    def label(self, iri: str) -> str | None:
+        """The label a resource is shown by, if the index holds it."""
+        with self._lock:
+            return self._label(iri)
+
+    def _label(self, iri: str | None) -> str | None:
+        if iri is None:
+            return None
+        row = self._db.execute("SELECT label FROM resource WHERE iri = ?", (iri,)).fetchone()
+        return str(row[0]) if row else None
+
+    def _fill(self, entries: Iterable[Entry]) -> None:
+        resources: list[tuple[int, str, str, str, str, str | None, str | None]] = []
+        members: list[tuple[str, int, str]] = []
+        names: list[tuple[int, str, str, int]] = []
+        for number, entry in enumerate(entries, start=1):
+            label, language = _display_label(entry)
+            key = fold(label)
+            resources.append((number, entry.iri, label, language, key, _display_type(entry.types), entry.country))
+            members.extend((class_iri, number, key) for class_iri in entry.classes)
+            names.extend((number, text, fold(text), field) for text, field, _ in entry.names)
+        self._db.executemany("INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?)", resources)
+        self._db.executemany("INSERT INTO member VALUES (?, ?, ?)", members)
+        self._db.executemany("INSERT INTO name (resource, text, folded, field) VALUES (?, ?, ?, ?)", names)
+
+
+def _hits(folded: str) -> tuple[str | None, tuple[str, ...]]:
+    """The SQL naming each matching name with its tier, and its parameters; None for a text with nothing to find."""
+    if not folded:
+        return None, ()
+    parts = ["SELECT id, 4 FROM name WHERE folded = ?", "SELECT id, 3 FROM name WHERE folded > ? AND folded < ?"]
+    parameters = [folded, folded, folded + _TOP]
+    phrase = '"' + folded.replace('"', '""') + '"'
+    if any(character.isalnum() for character in folded):
+        parts.append("SELECT rowid, 2 FROM word WHERE word MATCH ?")
+        parameters.append(phrase + "*")
+    if len(folded) >= 3:
+        parts.append("SELECT rowid, 1 FROM gram WHERE gram MATCH ?")
+        parameters.append(phrase)
+    else:
+        parts.append("SELECT id, 1 FROM name WHERE instr(folded, ?) > 0")
+        parameters.append(folded)
+    return " UNION ALL ".join(parts), tuple(parameters)
+
+
+def _filtered(class_iri: str | None, country: str | None) -> tuple[str, tuple[str, ...]]:
+    """The join and condition that keep hits of a class and a country."""
+    sql, parameters = "", ()  # type: tuple[str, tuple[str, ...]]
+    if class_iri:
+        sql += " JOIN member m ON m.resource = r.id AND m.class = ?"
+        parameters += (class_iri,)
+    if country:
+        sql += " WHERE r.country = ?"
+        parameters += (country,)
+    return sql, parameters
+
+
+def _display_label(entry: Entry) -> tuple[str, str]:
+    """The label a resource is shown by, and its language: its first name in the preferred language, else any
+    name, else its IRI's words."""
+    names = sorted((text, language) for text, field, language in entry.names if field == 0)
+    for language in _LANGUAGE_ORDER:
+        found = [text for text, lang in names if lang == language]
+        if found:
+            return found[0], language
+    return names[0] if names else (words_of(entry.iri), "")
+
+
+def _display_type(types: tuple[str, ...]) -> str | None:
+    """The class a resource is shown as: one of biokg's own first."""
+    own = sorted(iri for iri in types if iri.startswith(str(BKG._NS)))
+    return next(iter(own or sorted(types)), None)
+
+
+def _entries(store: Store) -> Iterator[Entry]:
+    """Every resource of the store with a type or an indexed name, with its classes and its country."""
+    names: dict[str, list[tuple[str, int, str]]] = {}
+    for subject, predicate, value in _rows(
+        store,
+        f"""
+        SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {" ".join(f"<{iri}>" for iri in FIELDS)} }}
+          ?s ?p ?o FILTER(isIRI(?s) && isLITERAL(?o)) }}""",
+    ):
+        language = value.language if isinstance(value, ox.Literal) else None
+        names.setdefault(subject.value, []).append((value.value, FIELDS[predicate.value], language or ""))
+    types: dict[str, set[str]] = {}
+    for subject, kind in _rows(store, "SELECT DISTINCT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"):
+        types.setdefault(subject.value, set()).add(kind.value)
+    parents = _pairs(store, f"<{_RDFS}subClassOf>")
+    inside = _pairs(store, f"<{_SCHEMA}containedInPlace>")
+    located = _pairs(store, f"<{_SCHEMA}location>")
+    countries = {iri for iri, kinds in types.items() if str(BKG.Country) in kinds}
+    for iri in sorted(names.keys() | types.keys()):
+        asserted = tuple(sorted(types.get(iri, ())))
+        yield Entry(
+            iri,
+            tuple(sorted(names.get(iri, ()))),
+            asserted,
+            tuple(sorted(_closure(asserted, parents))),
+            _country(iri, located, inside, countries),
+        )
+
+
+def _rows(store: Store, query: str) -> Iterator[tuple[ox.NamedNode | ox.Literal, ...]]:
+    for row in select(store, query).rows:
+        yield tuple(term for term in row if isinstance(term, ox.NamedNode | ox.Literal))
+
+
+def _pairs(store: Store, predicate: str) -> dict[str, set[str]]:
+    """Subject to objects of one predicate, between IRIs."""
+    pairs: dict[str, set[str]] = {}
+    for subject, value in _rows(store, f"SELECT DISTINCT ?s ?o WHERE {{ ?s {predicate} ?o FILTER(isIRI(?o)) }}"):
+        pairs.setdefault(subject.value, set()).add(value.value)
+    return pairs
+
+
+def _closure(start: Iterable[str], up: dict[str, set[str]]) -> set[str]:
+    """The IRIs reached from `start` by following `up` any number of times, `start` included."""
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        iri = todo.pop()
+        if iri not in seen:
+            seen.add(iri)
+            todo.extend(up.get(iri, ()))
+    return seen
+
+
+def _country(iri: str, located: dict[str, set[str]], inside: dict[str, set[str]], countries: set[str]) -> str | None:
+    """The country a resource is in, or is: through its location and the places that contain it."""
+    found = sorted(_closure({iri, *located.get(iri, ())}, inside) & countries)
+    return found[0] if found else None
