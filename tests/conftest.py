@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,14 +20,15 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Literal
 from rdflib.term import Node
-from servers import Server, oxigraph_server, require_virtuoso, virtuoso_server
+from servers import Server, free_port, oxigraph_server, require_virtuoso, virtuoso_server, wait_until_answering
 
 from biokg.config import Settings
-from biokg.dataset import load_validated
+from biokg.dataset import ensure_loaded, load_validated
 from biokg.engine import QueryJob
 from biokg.engine.inline import engine_for
 from biokg.formats import Format
 from biokg.namespaces import sparql_prologue
+from biokg.ror.importer import import_ror
 from biokg.server import prepare
 from biokg.shipped import data_dir
 from biokg.sources import Sources, load_sources
@@ -154,3 +157,37 @@ def described(graph: str) -> list[ox.Quad]:
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+ROR_FIXTURE = Path(__file__).parent / "ror" / "records.jsonl"
+
+
+def seed_with_ror(folder: Path) -> Path:
+    """An on-disk store of the seed with the ROR fixture imported."""
+    sources = load_sources(SEED)
+    store = EmbeddedStore(folder)
+    ensure_loaded(store, sources)
+    import_ror(ROR_FIXTURE, store, sources)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def ror_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seed_with_ror(tmp_path_factory.mktemp("search") / "store")
+
+
+@pytest.fixture(scope="module")
+def served(ror_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of `biokg serve` over the seed with the ROR fixture imported, on an on-disk store."""
+    port = free_port()
+    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("wb")
+    command = [sys.executable, "-m", "biokg", "serve", "--port", str(port), "--store", str(ror_store_dir)]
+    process = subprocess.Popen([*command, "--workers", "1"], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answering(f"{url}/healthz", process, 60)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()

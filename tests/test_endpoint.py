@@ -464,7 +464,10 @@ def test_service_is_refused_before_anything_is_fetched(client: TestClient) -> No
         query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
         response = client.get("/sparql", params={"query": query})
         assert response.status_code == 400
-        assert response.text == "SERVICE (federated query) is switched off on this endpoint (BIOKG_ALLOW_SERVICE)\n"
+        assert response.text == (
+            "SERVICE (federated query) is switched off on this endpoint (BIOKG_ALLOW_SERVICE); only biokg's own text "
+            "search, SERVICE <https://w3id.org/biokg/search>, is answered\n"
+        )
         with pytest.raises(TimeoutError):
             listener.accept()
 

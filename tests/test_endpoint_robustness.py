@@ -16,6 +16,7 @@ from servers import Server, store_answering_once
 from biokg.config import Settings
 from biokg.engine.remote import RemoteEngine
 from biokg.guard import QueryPolicy
+from biokg.search.service import SearchingEngine
 from biokg.server import prepare
 from biokg.store import RemoteConfig, RemoteStore
 from biokg.web import create_app
@@ -132,5 +133,5 @@ def test_a_hung_remote_store_gets_504_and_a_missing_one_502() -> None:
 
 def test_the_server_bounds_a_remote_stores_queries_by_its_time_limit(oxigraph: Server) -> None:
     context = prepare(Settings(sparql_url=oxigraph.query_url, query_time_limit=7))
-    assert isinstance(context.engine, RemoteEngine)
-    assert context.engine.time_limit == 7
+    assert isinstance(context.engine, SearchingEngine) and isinstance(context.engine.engine, RemoteEngine)
+    assert context.engine.engine.time_limit == 7

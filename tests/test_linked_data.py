@@ -207,7 +207,10 @@ def test_the_ontology_iri_gives_documentation_to_browsers_and_turtle_to_rdf_clie
         assert f'<section id="{str(term).split("#")[1]}">' in html.text
     assert '<section id="org-Post">' in html.text  # the external terms, declared, have a section each
     person = html.text.split('<section id="Person">')[1].split("</section>")[0]
-    assert '<tr><th>disjoint with</th><td><a href="/ontology#Organization">organisation</a>' in person
+    assert (
+        '<tr><th>disjoint with</th><td><ul class="values"><li><a href="/ontology#Organization">organisation</a>'
+        in person
+    )
     predecessor = html.text.split('<section id="predecessor">')[1].split("</section>")[0]
     assert '<tr><th>inverse of</th><td><a href="/ontology#successor">successor</a></td></tr>' in predecessor
     shapes = client.get("/shapes.ttl")

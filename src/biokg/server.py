@@ -48,10 +48,10 @@ def prepare(settings: Settings) -> ServerContext:
     memory_limit = settings.query_memory_mib * 2**20 or _machine_memory() // (2 * workers)
     pool = WorkerPool(memory, workers, settings.query_time_limit, memory_limit)
     cache = _machine_memory() // 32 if settings.cache_mib is None else settings.cache_mib * 2**20
-    engine: QueryEngine = CachingEngine(pool, cache) if cache else pool  # the data stays as loaded
     index = SearchIndex.build(store)
-    searching = SearchingEngine(engine, lambda: index)
-    return _context(settings, searching, index, policy, store, sizes, fixed_data=True)
+    searching = SearchingEngine(pool, lambda: index)
+    engine: QueryEngine = CachingEngine(searching, cache) if cache else searching  # the data stays as loaded
+    return _context(settings, engine, index, policy, store, sizes, fixed_data=True)
 
 
 def _machine_memory() -> int:

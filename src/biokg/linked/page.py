@@ -11,7 +11,7 @@ from biokg.engine import FetchJson
 from biokg.engine.answers import read_solutions
 from biokg.linked.description import Description
 from biokg.namespaces import BASE, PREFIXES, compact, sparql_prologue
-from biokg.terms import text_of, words_of
+from biokg.terms import show_term, text_of, words_of
 
 _RDF_TYPE = PREFIXES["rdf"] + "type"
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -93,7 +93,11 @@ def build_page(description: Description, fetch: FetchJson) -> ResourcePage:
     for group in properties:  # values in a stable order, whatever order the store gives them in
         group.statements.sort(key=lambda statement: str(statement.term))
     _mark_disagreements(properties, resource, fetch)
-    graphs = {text_of(quad.graph_name) for quad in [*description.outgoing, *description.incoming]}
+    graphs = {
+        quad.graph_name.value
+        for quad in [*description.outgoing, *description.incoming]
+        if isinstance(quad.graph_name, ox.NamedNode)  # not the statements the server derives (a graph's size)
+    }
     return ResourcePage(
         iri=resource,
         title=labels.get(resource) or compact(resource),
@@ -190,6 +194,7 @@ _SECTIONS = (
 _OWN = (PREFIXES["bkg"], PREFIXES["bkgsh"])
 _DECLARED = {PREFIXES["owl"] + kind for kind in ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")}
 _DISJOINT_WITH = ox.NamedNode(PREFIXES["owl"] + "disjointWith")
+_SH_PATH = PREFIXES["sh"] + "path"
 
 
 def build_terms(quads: list[ox.Quad]) -> tuple[list[tuple[str, list[TermEntry]]], dict[str, str]]:
@@ -215,6 +220,7 @@ def build_terms(quads: list[ox.Quad]) -> tuple[list[tuple[str, list[TermEntry]]]
             properties=_groups(((q.predicate.value, q.object, q.graph_name) for q in by_subject[iri]), labels),
         )
 
+    labels |= _blank_summaries(quads, labels)
     sections = []
     for title, kind in _SECTIONS:
         entries = [entry(iri) for iri in kinds.get(kind, ()) if iri.startswith(_OWN)]
@@ -224,6 +230,39 @@ def build_terms(quads: list[ox.Quad]) -> tuple[list[tuple[str, list[TermEntry]]]
     if external:
         sections.append(("External terms, declared with their kind", [entry(iri) for iri in sorted(external)]))
     return sections, labels
+
+
+def _blank_summaries(quads: list[ox.Quad], labels: dict[str, str]) -> dict[str, str]:
+    """A line for each blank node of a vocabulary (a SHACL property shape, a list), keyed `_:id`: its path first,
+    then each constraint with its value, lists written out, so that a page shows what a shape checks instead of
+    the node's id."""
+    by_node: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        if isinstance(quad.subject, ox.BlankNode):
+            by_node.setdefault(quad.subject.value, []).append(quad)
+    first, rest, nil = PREFIXES["rdf"] + "first", PREFIXES["rdf"] + "rest", PREFIXES["rdf"] + "nil"
+
+    def value(term: Term, depth: int) -> str:
+        if isinstance(term, ox.BlankNode) and depth < 4:
+            return node(term.value, depth + 1)
+        if isinstance(term, ox.NamedNode):
+            return compact(term.value)
+        return show_term(term)
+
+    def node(name: str, depth: int) -> str:
+        statements = {q.predicate.value: q.object for q in by_node.get(name, ())}
+        if first in statements:  # a list: its members in order
+            members, at = [], name
+            while at in by_node and first in (items := {q.predicate.value: q.object for q in by_node[at]}):
+                members.append(value(items[first], depth))
+                following = items.get(rest)
+                at = following.value if isinstance(following, ox.BlankNode) else nil
+            return "(" + " ".join(members) + ")"
+        ordered = sorted(by_node.get(name, ()), key=lambda q: (q.predicate.value != _SH_PATH, q.predicate.value))
+        parts = [f"{compact(q.predicate.value)} {value(q.object, depth)}" for q in ordered]
+        return ("[" + " ; ".join(parts) + "]") if depth else " ; ".join(parts)
+
+    return {"_:" + name: node(name, 0) for name in by_node}
 
 
 def _disjointness(quads: list[ox.Quad]) -> list[ox.Quad]:

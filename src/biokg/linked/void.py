@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -69,6 +71,62 @@ def describe_dataset(
             _t(graph, VOID + "triples", _integer(size)),
         ]
     return triples
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    """The VoID description read back for its page: the dataset's figures and links, classes, graphs, dumps."""
+
+    figures: list[tuple[str, str, bool]]
+    """(VoID or DCAT property's local name, value, whether the value is an IRI) of the dataset itself."""
+    classes: list[tuple[str, int]]
+    graphs: list[tuple[str, int]]
+    dumps: list[str]
+
+
+def dataset_summary(triples: Sequence[ox.Triple]) -> DatasetSummary:
+    """The page's view of `describe_dataset`'s triples."""
+    by_subject: dict[Any, dict[str, list[Any]]] = {}
+    for triple in triples:
+        by_subject.setdefault(triple.subject, {}).setdefault(triple.predicate.value, []).append(triple.object)
+    dataset = by_subject[ox.NamedNode(DATASET)]
+    shown = ("triples", "entities", "classes", "properties", "sparqlEndpoint", "uriSpace", "vocabulary")
+    named = [(VOID + name, name) for name in shown] + [(DCTERMS + name, name) for name in ("license", "modified")]
+    figures = [
+        (name, value.value, isinstance(value, ox.NamedNode))
+        for iri, name in named
+        for value in dataset.get(iri, [])[:1]
+    ]
+
+    def count(node: Any, name: str) -> int:
+        return int(by_subject.get(node, {}).get(VOID + name, [_integer(0)])[0].value)
+
+    classes = [
+        (by_subject[partition][VOID + "class"][0].value, count(partition, "entities"))
+        for partition in dataset.get(VOID + "classPartition", [])
+    ]
+    graphs = [(graph.value, count(graph, "triples")) for graph in dataset.get(VOID + "subset", [])]
+    return DatasetSummary(
+        figures,
+        sorted(classes, key=lambda row: (-row[1], row[0])),
+        sorted(graphs),
+        sorted(dump.value for dump in dataset.get(VOID + "dataDump", [])),
+    )
+
+
+def graph_statistics(graph: ox.NamedNode, size: int) -> list[ox.Quad]:
+    """What the VoID says of one named graph (a subset of the dataset, and its size), for the graph's own page."""
+    return [
+        ox.Quad(graph, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(VOID + "Dataset"), ox.DefaultGraph()),
+        ox.Quad(graph, ox.NamedNode(VOID + "triples"), _integer(size), ox.DefaultGraph()),
+    ]
+
+
+def graph_contents(graph: ox.NamedNode, fetch: FetchJson, offset: int, limit: int) -> list[tuple[str, int]]:
+    """One page of the subjects a named graph holds statements about, and how many statements each, by IRI."""
+    query = f"""SELECT ?s (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}
+                GROUP BY ?s ORDER BY ?s LIMIT {limit} OFFSET {offset}"""
+    return [(row[0].value, int(row[1].value)) for row in _rows(fetch, query)]
 
 
 def _distribution(dataset: ox.NamedNode, fmt: Format, public_url: str) -> list[ox.Triple]:

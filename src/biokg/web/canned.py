@@ -87,7 +87,15 @@ async def query_page(name: str, request: Request, context: ContextDep) -> Respon
     choices = context.catalogue.choices(query)
     query_string = urllib.parse.urlencode([(k, v) for k, values in given.items() for v in values if k != PAGE])
     message = str(failure) if failure else None
-    values = {"query": query, "given": given, "choices": choices, "answer": answer, "error": message}
+    labels = {choice: context.search.label(choice) for options in choices.values() for choice in options}
+    values = {
+        "query": query,
+        "given": given,
+        "choices": choices,
+        "labels": labels,
+        "answer": answer,
+        "error": message,
+    }
     status = status_of(failure) if failure else 200  # 400 for a bad value, 503 for a query stopped at a limit
     return page(request, "query.html", status, next_page=next_page, query_string=query_string, **values)
 

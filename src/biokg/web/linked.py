@@ -8,7 +8,9 @@ allows, so a client makes one request instead of two.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import pyoxigraph as ox
@@ -18,12 +20,12 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from biokg.engine import FetchJson, json_fetcher
 from biokg.engine.answers import read_solutions
-from biokg.errors import BiokgError, NotAcceptableError, NotFoundError
+from biokg.errors import BiokgError, NotAcceptableError, NotFoundError, ParameterError
 from biokg.formats import GZIP, HTML, PLAIN_TEXT, Format, ResultKind, Row, format_named, formats_of, openapi_content
 from biokg.linked.description import describe, graph_quads, write_quads
 from biokg.linked.dumps import DUMP_FORMATS, dump_name
 from biokg.linked.page import build_page, build_terms
-from biokg.linked.void import describe_dataset
+from biokg.linked.void import dataset_summary, describe_dataset, graph_contents, graph_statistics
 from biokg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, sparql_prologue
 from biokg.terms import text_of
 from biokg.threads import in_thread
@@ -40,6 +42,8 @@ from biokg.web.representation import (
 )
 
 router = APIRouter(tags=["linked data"])
+HOLDINGS_PAGE = 200
+"""Subjects a named graph's page lists at a time."""
 VOCABULARIES = {"ontology": (ONTOLOGY_IRI, "biokg ontology"), "shapes": (SHAPES_IRI, "biokg SHACL shapes")}
 """The vocabularies served at their IRIs: the graph each is loaded into, and the title of its documentation."""
 _VOCABULARY_DOCUMENT = f"(?:{'|'.join(VOCABULARIES)})(?:\\.[a-z]+)?"
@@ -129,12 +133,16 @@ async def _resource(path: str, request: Request, context: ServerContext) -> Resp
         return _not_found(request, fmt, f"{path} is not a valid IRI path")
     fetch = json_fetcher(context.engine)
     description = await in_thread(describe, iri, fetch)
+    size = dict(context.graph_sizes).get(iri.value)
+    if size is not None:  # a named graph: what the VoID says of it, even when nothing else describes it
+        description = dataclasses.replace(description, outgoing=(*description.outgoing, *graph_statistics(iri, size)))
     if not description.found:
         return _not_found(request, fmt, f"the graph holds nothing about <{iri.value}>")
     if fmt is HTML:
         view = await in_thread(build_page, description, fetch)
         incoming = f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri.value}> }} }}"
-        html = _render("resource.html", request, page=view, path="/" + stem, incoming_query=incoming)
+        holds = await _holdings(request, context, iri) if size is not None else None
+        html = _render("resource.html", request, page=view, path="/" + stem, incoming_query=incoming, holds=holds)
         return represent(request, "/" + stem, fmt, lambda _: html, context.loaded_at)
     return represent(request, "/" + stem, fmt, description.write, context.loaded_at)
 
@@ -201,7 +209,7 @@ async def _vocabulary(
 )
 async def void(request: Request, context: ContextDep) -> Response:
     rdf_formats = formats_of(ResultKind.GRAPH)
-    fmt = choose(request, None, rdf_formats)
+    fmt = choose(request, None, [*rdf_formats, HTML])  # HTML last: only a client that prefers it gets the page
     public_url = context.settings.public_url or str(request.base_url)
     public_url = public_url if public_url.endswith("/") else public_url + "/"
     fetch = json_fetcher(context.engine)
@@ -218,6 +226,10 @@ async def void(request: Request, context: ContextDep) -> Response:
             context.memo[key] = write_quads(quads, chosen)
         return context.memo[key]
 
+    if fmt is HTML:
+        parsed = ox.parse(context.memo["void " + public_url], format=ox.RdfFormat.N_TRIPLES)
+        html = _render("void.html", request, void=dataset_summary(list(parsed)), search=context.search)
+        return represent(request, "/.well-known/void", fmt, lambda _: html, context.loaded_at, rdf_formats)
     return represent(request, "/.well-known/void", fmt, write, context.loaded_at, rdf_formats)
 
 
@@ -254,6 +266,25 @@ async def dump(name: str, request: Request, context: ContextDep) -> Response:
 def jsonld_context() -> Response:
     body = json.dumps({"@context": PREFIXES}, indent=2)
     return Response(body, media_type=format_named("jsonld").media_type)
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """One page of what a named graph holds: its subjects with their labels and statement counts."""
+
+    subjects: list[tuple[str, str | None, int]]
+    page: int
+    more: bool
+
+
+async def _holdings(request: Request, context: ServerContext, graph: ox.NamedNode) -> Holdings:
+    number = request.query_params.get("page", "1")
+    if not number.isdigit() or int(number) < 1:
+        raise ParameterError(f"page counts from 1, not {number!r}")
+    offset = (int(number) - 1) * HOLDINGS_PAGE
+    rows = await in_thread(graph_contents, graph, json_fetcher(context.engine), offset, HOLDINGS_PAGE + 1)
+    subjects = [(iri, context.search.label(iri), count) for iri, count in rows[:HOLDINGS_PAGE]]
+    return Holdings(subjects, int(number), len(rows) > HOLDINGS_PAGE)
 
 
 def _rows(fetch: FetchJson, query: str) -> tuple[Row, ...]:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
 from biokg.linked.page import local_link
+from biokg.namespaces import compact
 from biokg.terms import show_term
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -23,6 +24,7 @@ def link_of(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -
 
 templates.env.filters["link"] = link_of
 templates.env.filters["local"] = local_link
+templates.env.filters["compact"] = compact
 
 
 def page(request: Request, template: str, status_code: int = 200, **values: object) -> HTMLResponse:

@@ -7,13 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from biokg.errors import ParameterError
 from biokg.linked.page import local_link
 from biokg.namespaces import compact, expand
 from biokg.search import Hit, SearchIndex
 from biokg.threads import in_thread
 from biokg.web.context import ContextDep
-from biokg.web.errors import described
 from biokg.web.pages import page
 
 router = APIRouter(tags=["search"])
@@ -30,17 +28,14 @@ CountryFilter = Annotated[str | None, Query(description="Only resources in this 
 @router.get(
     "/api/search",
     summary="Resources by name: exact names first, then prefixes, words and parts of names",
-    responses=described(ParameterError),
 )
 async def search_api(
     context: ContextDep,
     q: Text,
     class_iri: ClassFilter = None,
     country: CountryFilter = None,
-    limit: Annotated[int, Query(description=f"How many at most, 1 to {MAX_RESULTS}")] = 10,
+    limit: Annotated[int, Query(ge=1, le=MAX_RESULTS, description="How many at most")] = 10,
 ) -> dict[str, Any]:
-    if not 1 <= limit <= MAX_RESULTS:
-        raise ParameterError(f"limit is a number from 1 to {MAX_RESULTS}, not {limit}")
     hits = await _search(context.search, q, class_iri, country, limit)
     return {
         "query": q,
@@ -85,13 +80,12 @@ async def browse(
     request: Request,
     context: ContextDep,
     class_iri: Annotated[str, Query(alias="class")],
-    page_number: Annotated[int, Query(alias="page")] = 1,
+    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    size: Annotated[int, Query(alias="limit", ge=1, le=1000)] = BROWSE_PAGE,
 ) -> Response:
-    if page_number < 1:
-        raise ParameterError(f"page counts from 1, not {page_number}")
     iri = expand(class_iri)
-    listed, total = await in_thread(context.search.instances, iri, (page_number - 1) * BROWSE_PAGE, BROWSE_PAGE)
-    last = max(1, -(-total // BROWSE_PAGE))
+    listed, total = await in_thread(context.search.instances, iri, (page_number - 1) * size, size)
+    last = max(1, -(-total // size))
     return page(
         request,
         "browse.html",
@@ -101,7 +95,9 @@ async def browse(
         total=total,
         page_number=page_number,
         last=last,
-        first_shown=(page_number - 1) * BROWSE_PAGE + 1,
+        first_shown=(page_number - 1) * size + 1,
+        size=size,
+        default_size=BROWSE_PAGE,
     )
 
 
