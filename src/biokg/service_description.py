@@ -8,15 +8,25 @@ import pyoxigraph as ox
 
 from biokg import formats
 from biokg.formats import W3C_FORMATS
+from biokg.namespaces import SEARCH, SEARCH_SERVICE
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+SEARCH_FEATURE = (
+    f'SERVICE <{SEARCH_SERVICE}> {{ ?item search:query "text" ; search:label ?label ; search:score ?score }} '
+    f"(search: being <{SEARCH}>) binds the resources whose names match the text, best first, from biokg's own "
+    "text index; search:class, search:country and search:limit narrow it. No request leaves the server, and "
+    "SERVICE to any other IRI is refused."
+)
 
 
 def describe_service(endpoint: str, graph_sizes: Sequence[tuple[str, int]]) -> list[ox.Triple]:
     """The description of the endpoint at `endpoint`, whose default graph is the union of `graph_sizes`' graphs."""
     service = ox.NamedNode(endpoint)
+    search = ox.NamedNode(SEARCH_SERVICE)
     dataset, default_graph = ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
 
     def sd(name: str) -> ox.NamedNode:
@@ -27,6 +37,10 @@ def describe_service(endpoint: str, graph_sizes: Sequence[tuple[str, int]]) -> l
         ox.Triple(service, sd("endpoint"), service),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("feature"), search),
+        ox.Triple(search, RDF_TYPE, sd("Feature")),
+        ox.Triple(search, RDFS_LABEL, ox.Literal("Text search of names", language="en")),
+        ox.Triple(search, RDFS_COMMENT, ox.Literal(SEARCH_FEATURE, language="en")),
         ox.Triple(service, sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default_graph),

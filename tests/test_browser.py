@@ -1,0 +1,139 @@
+"""The pages as people meet them, in a real headless Chromium (Debian's, driven by Playwright): the search box's
+suggestions, class listings, a canned form completing an IRI, a phone's 390 px screen, dark mode, and no serious
+accessibility violation (axe-core). No request may leave the server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.parse
+from collections.abc import Iterator
+from typing import Literal
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+
+PAGES = [
+    "/",
+    "/search?q=osaka",
+    "/browse?class=bkg:Company",
+    "/id/organization/biom",
+    "/graph/metadata",
+    "/.well-known/void",
+    "/ontology",
+    "/shapes",
+    "/queries",
+    "/queries/organisations",
+    "/sparql",
+]
+"""One page of each kind the server has for people."""
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; skipped without it on a developer's machine, a failure in CI (.ci/run installs it)."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed, and CI must run the browser tests (see .ci/run)")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, served: str) -> Iterator[Page]:
+    """A page that may only reach the server: every other request is refused and fails the test."""
+    context = browser.new_context(base_url=served)
+    elsewhere: list[str] = []
+
+    def only_the_server(route: Route) -> None:
+        if route.request.url.startswith(served + "/"):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_server)
+    opened = context.new_page()
+    yield opened
+    context.close()
+    assert elsewhere == []
+
+
+def test_the_search_box_suggests_as_you_type_and_opens_a_suggestion(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("combobox", name="Search by name").press_sequentially("biom", delay=30)
+    suggestions = page.locator("#search-suggestions a")
+    expect(suggestions.first).to_have_text("BioM Biotech Cluster Development GmbH cluster management organisation")
+    page.keyboard.press("ArrowDown")
+    expect(suggestions.first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/id/organization/biom")
+    expect(page.locator("h1")).to_have_text("BioM Biotech Cluster Development GmbH")
+
+
+def test_the_search_box_leads_to_the_results_page(page: Page) -> None:
+    page.goto("/id/organization/biom")
+    box = page.get_by_role("combobox", name="Search by name")
+    box.fill("京都")
+    box.press("Enter")
+    page.wait_for_url("**/search?q=*")
+    expect(page.locator(".hits h2")).to_have_text(["educational organisation 1", "research facility 1"])
+    expect(page.locator(".hits li a").first).to_have_text("Kyoto University")
+
+
+def test_a_class_on_the_home_page_lists_its_instances(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="company", exact=True).click()
+    expect(page.locator("h1")).to_have_text("company")
+    expect(page.locator("table td:first-child a")).to_have_count(8)
+    expect(page.locator("table td:first-child a").first).to_have_text(
+        "GKM Gesellschaft für Therapieforschung mbH (Germany)"
+    )
+
+
+def test_a_canned_form_completes_a_place_by_name(page: Page) -> None:
+    page.goto("/queries/organisations")
+    place = page.locator('input[name="place"]')
+    place.press_sequentially("munich", delay=30)
+    page.locator("#suggest-place a", has_text="Munich").first.click()
+    expect(place).to_have_value("https://w3id.org/biokg/id/place/city/2867714")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violation(page: Page, path: str) -> None:
+    page.goto(path)
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_phone_screen_needs_no_sideways_scrolling(browser: Browser, served: str, path: str) -> None:
+    context = browser.new_context(base_url=served, viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(path)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
+
+
+def test_dark_mode_follows_the_system(browser: Browser, served: str) -> None:
+    schemes: tuple[tuple[Literal["light", "dark"], str], ...] = (
+        ("light", "rgb(255, 255, 255)"),
+        ("dark", "rgb(17, 24, 32)"),
+    )
+    for scheme, background in schemes:
+        context = browser.new_context(base_url=served, color_scheme=scheme)
+        shown = context.new_page()
+        shown.goto("/search?" + urllib.parse.urlencode({"q": "biom"}))
+        assert shown.evaluate("getComputedStyle(document.body).backgroundColor") == background
+        context.close()
