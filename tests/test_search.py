@@ -14,12 +14,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import rdflib
 from conftest import seed_with_ror
 from SPARQLWrapper import JSON, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 ID = "https://w3id.org/biokg/id/"
 BKG = "https://w3id.org/biokg/ontology#"
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 SEARCH = """PREFIX search: <https://w3id.org/biokg/search#>
 PREFIX bkg: <https://w3id.org/biokg/ontology#>
 SELECT ?org ?label ?score WHERE {
@@ -244,3 +246,13 @@ def test_canned_query_forms_show_labels_and_complete_iris(served: str) -> None:
     assert status == 200
     assert f'<option value="{BKG}Company" >company (bkg:Company)</option>' in html
     assert 'name="place"' in html and "data-fills" in html
+
+
+def test_the_service_description_names_the_search_feature(served: str) -> None:
+    status, kind, turtle = get(served, "/sparql", "text/turtle")
+    assert status == 200 and kind.startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
+    search = rdflib.URIRef("https://w3id.org/biokg/search")
+    assert (None, SD.feature, search) in graph
+    assert (search, rdflib.RDF.type, SD.Feature) in graph
+    assert str(graph.value(search, rdflib.RDFS.label)) == "Text search of names"

@@ -4,8 +4,8 @@ matches: exact before prefix before word before infix, names before aliases befo
 Text is folded before it is indexed or looked up (compatibility forms, accents of Latin letters and case), so
 "Munchen" finds "München" and full-width letters find their ASCII forms; Japanese voicing marks are letters,
 not accents, and stay. The word table (unicode61) finds a word's prefix anywhere in a name; the trigram table
-finds any part of three or more characters, in any script; shorter parts (two kanji, "大阪") are found by a scan
-of the folded names.
+finds any part of three or more characters, in any script; in East Asian names, where two characters make a
+word ("大阪"), a table of character pairs finds parts of two.
 
 The index is built from the store's statements when the store is opened, so it holds exactly what the store
 holds after every load and import; `SearchIndex.build` over 51,370 organisations is timed in
@@ -45,6 +45,8 @@ _LANGUAGE_ORDER = ("en", "", "und", "de", "ja")
 TIERS = {"exact": 4, "prefix": 3, "word": 2, "infix": 1}
 """How a name matches the text, best first; a hit's score is ten times its tier less its field."""
 _TOP = "\U0010ffff"
+_EAST_ASIAN = "\u2e80"
+"""From here on, Unicode's blocks are CJK, kana, Hangul and the like."""
 
 _SCHEMA_SQL = """
 CREATE TABLE resource (id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, label TEXT NOT NULL, language TEXT NOT NULL,
@@ -52,11 +54,13 @@ CREATE TABLE resource (id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, label T
 CREATE TABLE member (class TEXT NOT NULL, resource INTEGER NOT NULL, sort_key TEXT NOT NULL);
 CREATE TABLE name (id INTEGER PRIMARY KEY, resource INTEGER NOT NULL, text TEXT NOT NULL,
                    folded TEXT NOT NULL, field INTEGER NOT NULL);
+CREATE TABLE pair (gram TEXT NOT NULL, name INTEGER NOT NULL);
 CREATE VIRTUAL TABLE word USING fts5(folded, content='name', content_rowid='id', tokenize='unicode61');
 CREATE VIRTUAL TABLE gram USING fts5(folded, content='name', content_rowid='id', tokenize='trigram');
 """
 _INDEXES_SQL = """
 CREATE INDEX name_folded ON name (folded);
+CREATE INDEX pair_gram ON pair (gram);
 CREATE INDEX member_class ON member (class, sort_key, resource);
 CREATE INDEX member_resource ON member (resource);
 INSERT INTO word (word) VALUES ('rebuild');
@@ -133,18 +137,26 @@ class SearchIndex:
     def search(
         self, text: str, class_iri: str | None = None, country: str | None = None, limit: int = 10
     ) -> list[Hit]:
-        """The resources whose names match `text` best, at most `limit`, of a class and in a country if given."""
-        hits, parameters = _hits(fold(text))
-        if hits is None:
-            return []
+        """The resources whose names match `text` best, at most `limit`, of a class and in a country if given.
+
+        The kinds of match are asked for best first, and the costlier ones (words, parts) only while fewer than
+        `limit` resources are found: a resource found only by a lesser kind scores lower than all of those."""
+        tiers = _tiers(fold(text))
         sql, filters = _filtered(class_iri, country)
-        query = f"""
-            WITH hit(name, tier) AS ({hits})
-            SELECT r.iri, r.label, r.language, r.type, MAX(h.tier * 10 - n.field) AS score, n.text
-            FROM hit h JOIN name n ON n.id = h.name JOIN resource r ON r.id = n.resource {sql}
-            GROUP BY r.id ORDER BY score DESC, length(r.label), r.sort_key, r.iri LIMIT ?"""
+        rows: list[tuple[str, str, str, str | None, int, str]] = []
+        for asked in range(2, len(tiers) + 1):
+            hits = " UNION ALL ".join(part for part, _ in tiers[:asked])
+            parameters = [value for _, values in tiers[:asked] for value in values]
+            query = f"""
+                WITH hit(name, tier) AS ({hits})
+                SELECT r.iri, r.label, r.language, r.type, MAX(h.tier * 10 - n.field) AS score, n.text
+                FROM hit h JOIN name n ON n.id = h.name JOIN resource r ON r.id = n.resource {sql}
+                GROUP BY r.id ORDER BY score DESC, length(r.label), r.sort_key, r.iri LIMIT ?"""
+            with self._lock:
+                rows = self._db.execute(query, (*parameters, *filters, limit)).fetchall()
+            if len(rows) >= limit:
+                break
         with self._lock:
-            rows = self._db.execute(query, (*parameters, *filters, limit)).fetchall()
             return [
                 Hit(iri, label, language, kind, self._label(kind), score, name)
                 for iri, label, language, kind, score, name in rows
@@ -203,28 +215,51 @@ class SearchIndex:
             resources.append((number, entry.iri, label, language, key, _display_type(entry.types), entry.country))
             members.extend((class_iri, number, key) for class_iri in entry.classes)
             names.extend((number, text, fold(text), field) for text, field, _ in entry.names)
+        pairs = [
+            (gram, row) for row, (_, _, folded, _) in enumerate(names, start=1) for gram in _east_asian_pairs(folded)
+        ]
         self._db.executemany("INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?)", resources)
         self._db.executemany("INSERT INTO member VALUES (?, ?, ?)", members)
-        self._db.executemany("INSERT INTO name (resource, text, folded, field) VALUES (?, ?, ?, ?)", names)
+        self._db.executemany(
+            "INSERT INTO name (id, resource, text, folded, field) VALUES (?, ?, ?, ?, ?)",
+            [(row, *name) for row, name in enumerate(names, start=1)],
+        )
+        self._db.executemany("INSERT INTO pair VALUES (?, ?)", pairs)
+
+
+def _tiers(folded: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The SQL naming the names that match in each way, with its tier, and its parameters, best first; none for
+    a text with nothing to find. A part of one character is not looked for inside names, and a part of two only
+    in names written in East Asian scripts (the pair table), where two characters make a word."""
+    if not folded:
+        return []
+    tiers: list[tuple[str, tuple[str, ...]]] = [
+        ("SELECT id, 4 FROM name WHERE folded = ?", (folded,)),
+        ("SELECT id, 3 FROM name WHERE folded > ? AND folded < ?", (folded, folded + _TOP)),
+    ]
+    phrase = '"' + folded.replace('"', '""') + '"'
+    if any(character.isalnum() for character in folded):
+        tiers.append(("SELECT rowid, 2 FROM word WHERE word MATCH ?", (phrase + "*",)))
+    if len(folded) >= 3:
+        tiers.append(("SELECT rowid, 1 FROM gram WHERE gram MATCH ?", (phrase,)))
+    elif len(folded) == 2:
+        tiers.append(("SELECT name, 1 FROM pair WHERE gram = ?", (folded,)))
+    return tiers
 
 
 def _hits(folded: str) -> tuple[str | None, tuple[str, ...]]:
-    """The SQL naming each matching name with its tier, and its parameters; None for a text with nothing to find."""
-    if not folded:
+    """Every way a name matches, in one SQL union, and its parameters."""
+    tiers = _tiers(folded)
+    if not tiers:
         return None, ()
-    parts = ["SELECT id, 4 FROM name WHERE folded = ?", "SELECT id, 3 FROM name WHERE folded > ? AND folded < ?"]
-    parameters = [folded, folded, folded + _TOP]
-    phrase = '"' + folded.replace('"', '""') + '"'
-    if any(character.isalnum() for character in folded):
-        parts.append("SELECT rowid, 2 FROM word WHERE word MATCH ?")
-        parameters.append(phrase + "*")
-    if len(folded) >= 3:
-        parts.append("SELECT rowid, 1 FROM gram WHERE gram MATCH ?")
-        parameters.append(phrase)
-    else:
-        parts.append("SELECT id, 1 FROM name WHERE instr(folded, ?) > 0")
-        parameters.append(folded)
-    return " UNION ALL ".join(parts), tuple(parameters)
+    return " UNION ALL ".join(part for part, _ in tiers), tuple(value for _, values in tiers for value in values)
+
+
+def _east_asian_pairs(folded: str) -> set[str]:
+    """The two-character parts of a name with East Asian characters (none for other names)."""
+    if not any(character >= _EAST_ASIAN for character in folded):
+        return set()
+    return {folded[at : at + 2] for at in range(len(folded) - 1)}
 
 
 def _filtered(class_iri: str | None, country: str | None) -> tuple[str, tuple[str, ...]]:
