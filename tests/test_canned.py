@@ -18,8 +18,8 @@ from biokg.canned.parameters import parameters_in
 from biokg.config import Settings
 from biokg.dataset import load_validated
 from biokg.engine import json_fetcher
-from biokg.engine.inline import engine_for
 from biokg.errors import CannedQueryError
+from biokg.search.service import searching_engine
 from biokg.server import prepare
 from biokg.shipped import shipped_dir
 from biokg.sources import Sources
@@ -42,7 +42,7 @@ def short(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> 
 
 
 def run(store: Store, name: str, **given: list[str]) -> Rows:
-    _bound, answer = CATALOGUE.run(CATALOGUE.get(name), given, json_fetcher(engine_for(store)), 10_000)
+    _bound, answer = CATALOGUE.run(CATALOGUE.get(name), given, json_fetcher(searching_engine(store)), 10_000)
     return [tuple(short(term) for term in row) for row in answer.rows]
 
 
@@ -246,39 +246,50 @@ EXPECTED: dict[str, tuple[dict[str, list[str]], Rows]] = {
     "search": (
         {"text": ["BIOM"]},
         [
-            ("organization/biom", "BioM", "bkg:ClusterManagementOrganization"),
-            ("organization/biom", "BioM Biotech Cluster Development GmbH", "bkg:ClusterManagementOrganization"),
-            ("coordination/biom-m4-award", "BioM coordinates the m4 Award", "bkg:Coordination"),
-            ("event/biom-trade-missions-to-japan", "BioM trade missions to Japan", "bkg:TradeMissionSeries"),
-            ("bkg:Biomedicine", "biomedicine", "http://www.w3.org/2004/02/skos/core#Concept"),
-            ("post/biom-ceo", "CEO of BioM Biotech Cluster Development GmbH", "http://www.w3.org/ns/org#Post"),
-            ("statistic/biom-supported-company-formations", "Company formations supported by BioM", "bkg:Statistic"),
+            ("organization/biom", BIOM_LABEL, "bkg:ClusterManagementOrganization", "39"),
+            ("coordination/biom-m4-award", "BioM coordinates the m4 Award", "bkg:Coordination", "30"),
+            ("event/biom-trade-missions-to-japan", "BioM trade missions to Japan", "bkg:TradeMissionSeries", "30"),
+            ("bkg:Biomedicine", "biomedicine", "http://www.w3.org/2004/02/skos/core#Concept", "30"),
+            ("post/biom-ceo", "CEO of BioM Biotech Cluster Development GmbH", "http://www.w3.org/ns/org#Post", "20"),
+            (
+                "statistic/biom-supported-company-formations",
+                "Company formations supported by BioM",
+                "bkg:Statistic",
+                "20",
+            ),
             (
                 "holding/biom-ceo-horst-domdey-2022",
                 "Horst Domdey as CEO of BioM, named so by the release of 2022",
                 "bkg:PostHolding",
+                "20",
             ),
             (
                 "association/munich-osaka-partnership-2022-horst-domdey",
                 "Horst Domdey signs for BioM as its CEO",
                 "http://www.w3.org/ns/prov#Association",
+                "20",
             ),
             (
                 "statistic/biom-trade-missions-to-japan-count",
                 "Number of BioM trade missions to Japan since 2011",
                 "bkg:Statistic",
+                "20",
             ),
-            ("quotation/shizuko-akira-2022", "Shizuko Akira on the partnership with BioM", "bkg:Quotation"),
             (
                 "statistic/biom-trade-missions-to-japan-sme-participations",
                 "SME participations in BioM trade missions to Japan since 2011",
                 "bkg:Statistic",
+                "20",
             ),
+            ("quotation/shizuko-akira-2022", "Shizuko Akira on the partnership with BioM", "bkg:Quotation", "20"),
             (
                 "statistic/biom-years-as-network-organisation",
                 "Years of BioM as the network organisation of the biotech industry in Munich and Bavaria",
                 "bkg:Statistic",
+                "20",
             ),
+            ("organization/inqlab", "inQlab", "bkg:Incubator", "18"),  # its description names BioM
+            ("event/m4-award", "m4 Award", "bkg:AwardCompetition", "18"),
         ],
     ),
     "signatories": (
@@ -1293,7 +1304,7 @@ def test_http_runs_a_query_in_the_format_asked(client: TestClient) -> None:
         (
             {"text": "> } UNION { ?s ?p ?o"},
             200,
-            '{"head":{"vars":["resource","label","class"]},"results":{"bindings":[]}}',
+            '{"head":{"vars":["resource","label","class","score"]},"results":{"bindings":[]}}',
         ),
         ({}, 400, "parameter 'text' (string) is required\n"),
         ({"text": "a", "page": "x"}, 400, "parameter 'page' takes one whole number from 1, not 'x'\n"),
@@ -1329,7 +1340,7 @@ def test_http_an_unknown_query_is_a_404(client: TestClient) -> None:
 
 def test_http_pagination_links_the_next_page_only_when_rows_follow(client: TestClient) -> None:
     first = client.get("/api/queries/search", params={"text": "biom"}, headers={"Accept": "text/csv"})
-    assert len(first.text.splitlines()) == 14  # header + 13 rows, fewer than a page of 20
+    assert len(first.text.splitlines()) == 15  # header + 14 rows, fewer than a page of 20
     assert "link" not in first.headers
     everything = client.get("/api/queries/search", params={"text": "a"}).json()["results"]["bindings"]
     pages = []
@@ -1385,7 +1396,7 @@ def test_each_query_has_a_page_with_a_form_the_answer_and_the_sparql(client: Tes
     response = client.get("/queries/partners-of", params={"org": BIOM})
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
-    assert '<input name="org" value="https://w3id.org/biokg/id/organization/biom">' in response.text
+    assert '<input name="org" value="https://w3id.org/biokg/id/organization/biom"\n' in response.text
     assert f'<a href="/id/{OBH}">organization:osaka-bio-headquarters</a>' in response.text
     assert "SELECT ?agreement ?agreementLabel" in response.text
     listing = client.get("/queries")
@@ -1492,7 +1503,7 @@ def test_cli_runs_partners_of_as_csv() -> None:
 def test_cli_lists_the_queries_and_refuses_a_bad_value() -> None:
     listing = biokg("queries")
     assert listing.returncode == 0
-    assert "\nsearch                    Search labels  " in listing.stdout
+    assert "\nsearch                    Search by name  " in listing.stdout
     assert "text* (string), page (integer, 20 rows a page)" in listing.stdout
     refused = biokg("run", "timeline", "-p", "since=soon")
     assert (refused.returncode, refused.stderr) == (

@@ -180,7 +180,9 @@ def test_the_html_page_has_the_label_labelled_properties_sources_and_local_links
 
 def test_the_home_page_lists_classes_with_counts_and_the_ways_in(client: TestClient) -> None:
     page = client.get("/").text
-    assert '<tr><td><a href="/ontology#Statistic">statistic</a></td><td>4</td></tr>' in page
+    statistic = "/browse?class=https%3A//w3id.org/biokg/ontology%23Statistic"
+    definition = '<a class="muted" href="/ontology#Statistic" title="the class in the ontology">(definition)</a>'
+    assert f'<tr><td><a href="{statistic}">statistic</a> {definition}</td><td>4</td></tr>' in page
     for link in (
         'href="/sparql"',
         'href="/queries"',

@@ -16,11 +16,11 @@ from conftest import described, value_of
 from biokg.canned import Catalogue
 from biokg.dataset import ensure_loaded, load_quads
 from biokg.engine import json_fetcher
-from biokg.engine.inline import engine_for
 from biokg.errors import NotFoundError
 from biokg.ror import importer
 from biokg.ror.importer import ROR_GRAPH, RecordFilter, import_ror
 from biokg.ror.records import read_records
+from biokg.search.service import searching_engine
 from biokg.shipped import shipped_dir
 from biokg.sources import Sources
 from biokg.store import EmbeddedStore, Store
@@ -157,7 +157,7 @@ def test_the_import_graph_says_where_it_came_from(imported: EmbeddedStore) -> No
 
 def canned(store: Store, name: str, **given: list[str]) -> list[tuple[str, ...]]:
     catalogue = Catalogue.read(shipped_dir("queries"))
-    _bound, answer = catalogue.run(catalogue.get(name), given, json_fetcher(engine_for(store)), 1000)
+    _bound, answer = catalogue.run(catalogue.get(name), given, json_fetcher(searching_engine(store)), 1000)
     return [tuple(value_of(term) if term is not None else "" for term in row) for row in answer.rows]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import sys
 import time
@@ -17,9 +16,8 @@ from biokg.config import Settings
 from biokg.curation import SourceRecord, difference, located, new_source_file
 from biokg.curation import find as find_resources
 from biokg.dataset import check_load, ensure_loaded, load_quads, load_validated, merged_metadata, parse_for_load
-from biokg.engine import QueryEngine, QueryJob, json_fetcher
+from biokg.engine import QueryJob, json_fetcher
 from biokg.engine.answers import ResultTable, read_solutions
-from biokg.engine.inline import engine_for
 from biokg.errors import BiokgError, NonConformingDataError, ParameterError
 from biokg.formats import ResultKind, choose_format, format_named, formats_of, names_of
 from biokg.linked.dumps import write_dumps
@@ -27,7 +25,7 @@ from biokg.namespaces import compact, expand
 from biokg.ror.importer import RecordFilter, import_ror
 from biokg.rows import compile_rows
 from biokg.search import SearchIndex
-from biokg.search.service import SearchingEngine
+from biokg.search.service import searching_engine
 from biokg.shipped import shipped_dir
 from biokg.sources import load_sources, rdf_files
 from biokg.sparql_text import request_form
@@ -87,11 +85,6 @@ def _ready_store(settings: Settings) -> EmbeddedStore | RemoteStore:
     return store
 
 
-def _engine(store: EmbeddedStore | RemoteStore) -> QueryEngine:
-    """The engine of a one-off command, with the text index built only if a query searches it."""
-    return SearchingEngine(engine_for(store), functools.cache(lambda: SearchIndex.build(store)))
-
-
 @app.command()
 def search(
     text: Annotated[str, typer.Argument(help="A name, alias or acronym, or part of one, in any language.")],
@@ -147,7 +140,7 @@ def find(
     sparql_url: SparqlUrl = None,
 ) -> None:
     """Find resources by label, alternative label, acronym, legal name or ROR id, to reuse their IRIs."""
-    engine = _engine(_ready_store(_settings(store=store, sparql_url=sparql_url)))
+    engine = searching_engine(_ready_store(_settings(store=store, sparql_url=sparql_url)))
     matches = find_resources(text, json_fetcher(engine), limit)
     rows = [[match.resource, match.label, match.kind, match.matched] for match in matches]
     typer.echo(render_table(["resource", "label", "class", "matched"], rows) + f"\n({len(rows)} found)")
@@ -276,7 +269,7 @@ def query(
     path = Path(text)
     sparql = path.read_text() if text.endswith((".rq", ".sparql")) and path.is_file() else text
     fmt = None if output_format == "table" else format_named(output_format)
-    engine = _engine(_ready_store(_settings(store=store, sparql_url=sparql_url)))
+    engine = searching_engine(_ready_store(_settings(store=store, sparql_url=sparql_url)))
     if fmt is None and request_form(sparql) in ("SELECT", "ASK"):
         typer.echo(_table(read_solutions(engine.run(QueryJob(sparql, "json")).body, None)))
         return
@@ -329,7 +322,7 @@ def run(
     fmt = None if output_format == "table" else choose_format(formats_of(ResultKind.SOLUTIONS), None, output_format)
     catalogue = _catalogue(settings)
     query = catalogue.get(name)
-    engine = _engine(_ready_store(settings))
+    engine = searching_engine(_ready_store(settings))
     bound, answer = catalogue.run(query, given, json_fetcher(engine), settings.max_rows)
     if fmt is not None:
         sys.stdout.buffer.write(answer.write(fmt))

@@ -173,15 +173,12 @@ class SearchIndex:
             "SELECT r.{column}, COUNT(*) FROM found JOIN resource r ON r.id = found.id "
             "WHERE r.{column} IS NOT NULL GROUP BY r.{column}"
         )
-        by_type, by_country = found.replace("{column}", "type"), found.replace("{column}", "country")
         with self._lock:
-            return tuple(  # type: ignore[return-value]
-                sorted(
-                    ((iri, self._label(iri) or iri, count) for iri, count in self._db.execute(sql, parameters)),
-                    key=lambda row: (-row[2], row[1]),
-                )
-                for sql in (by_type, by_country)
+            by_type, by_country = (
+                [(iri, self._label(iri) or iri, count) for iri, count in self._db.execute(sql, parameters)]
+                for sql in (found.replace("{column}", "type"), found.replace("{column}", "country"))
             )
+        return sorted(by_type, key=_most_first), sorted(by_country, key=_most_first)
 
     def instances(self, class_iri: str, offset: int = 0, limit: int = 100) -> tuple[list[Listed], int]:
         """One page of the members of a class (its subclasses' too), sorted by label, and how many there are."""
@@ -262,9 +259,13 @@ def _east_asian_pairs(folded: str) -> set[str]:
     return {folded[at : at + 2] for at in range(len(folded) - 1)}
 
 
+def _most_first(row: tuple[str, str, int]) -> tuple[int, str]:
+    return -row[2], row[1]
+
+
 def _filtered(class_iri: str | None, country: str | None) -> tuple[str, tuple[str, ...]]:
     """The join and condition that keep hits of a class and a country."""
-    sql, parameters = "", ()  # type: tuple[str, tuple[str, ...]]
+    sql, parameters = "", tuple[str, ...]()
     if class_iri:
         sql += " JOIN member m ON m.resource = r.id AND m.class = ?"
         parameters += (class_iri,)

@@ -11,15 +11,16 @@ refused (`biokg.guard`).
       }
     } ORDER BY DESC(?score)
 
-search:query is a string, or a variable a `VALUES ?v { "text" }` block of the query binds to one string (as a
-canned query's parameter is bound); search:class, search:country (IRIs) and search:limit (at most 1,000, 10 by
-default) narrow it; search:label, search:score, search:matched and search:type name variables for what each hit
-brings. The resource's variable is the subject.
+search:query is a string, or a variable a `VALUES ?v { "text" ... }` block of the query binds to strings (as a
+canned query's parameter is bound), each looked up and its hits bound with it; search:class, search:country (IRIs)
+and search:limit (at most 1,000, 10 by default) narrow it; search:label, search:score, search:matched and
+search:type name variables for what each hit brings. The resource's variable is the subject.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,10 +28,19 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from biokg.engine import QueryEngine, QueryJob, QueryOutcome
+from biokg.engine.inline import engine_for
 from biokg.errors import QuerySyntaxError, RdfSyntaxError
 from biokg.namespaces import SEARCH, SEARCH_SERVICE
 from biokg.search.index import Hit, SearchIndex
-from biokg.sparql_text import STRING, ServiceCall, declared_prefixes, offset_position, service_calls
+from biokg.sparql_text import (
+    STRING,
+    ServiceCall,
+    blank_opaque_parts,
+    declared_prefixes,
+    offset_position,
+    service_calls,
+)
+from biokg.store.base import Store
 
 MAX_LIMIT = 1000
 _TOKEN = re.compile(
@@ -56,7 +66,9 @@ class SearchPattern:
     """One search clause read: the resource's variable, what to look for, and the variables of the outputs."""
 
     subject: str
-    text: str
+    texts: tuple[str, ...]
+    """What to look for: one string, or each a VALUES block binds `text_variable` to."""
+    text_variable: str | None = None
     class_iri: str | None = None
     country: str | None = None
     limit: int = 10
@@ -70,8 +82,10 @@ def expand_search(query: str, index: Callable[[], SearchIndex]) -> str:
     calls = [call for call in service_calls(query) if call.target == SEARCH_SERVICE]
     for call in reversed(calls):
         pattern = read_pattern(query, call)
-        hits = index().search(pattern.text, pattern.class_iri, pattern.country, pattern.limit)
-        query = query[: call.start] + values_block(pattern, hits) + query[call.end :]
+        found = {
+            text: index().search(text, pattern.class_iri, pattern.country, pattern.limit) for text in pattern.texts
+        }
+        query = query[: call.start] + values_block(pattern, found) + query[call.end :]
     return query
 
 
@@ -87,6 +101,8 @@ def read_pattern(query: str, call: ServiceCall) -> SearchPattern:
     subject = tokens[0][1][1:]
     prefixes = declared_prefixes(query)
     given: dict[str, str] = {}
+    texts: tuple[str, ...] = ()
+    text_variable = None
     outputs: list[tuple[str, str]] = []
     rest = tokens[1:]
     while rest:
@@ -103,7 +119,7 @@ def read_pattern(query: str, call: ServiceCall) -> SearchPattern:
                 raise refuse(f"search:{name} names a variable for what each hit brings, not {value}")
             outputs.append((name, value[1:]))
         elif object_kind == "variable" and name == "query":
-            given[name] = _bound_text(query, value, refuse)
+            text_variable, texts = value[1:], _bound_texts(query, value, refuse)
         else:
             given[name] = _input(name, object_kind, value, prefixes, refuse)
         if rest and rest[0] == ("punctuation", ";"):
@@ -112,22 +128,36 @@ def read_pattern(query: str, call: ServiceCall) -> SearchPattern:
             rest = []
         elif rest:
             raise refuse(f"expected ; between search terms, not {rest[0][1]}")
-    if "query" not in given:
+    if "query" in given:
+        texts = (given["query"],)
+    if not texts:
         raise refuse("search:query gives the text to look for")
     limit = int(given.get("limit", 10))
     if not 1 <= limit <= MAX_LIMIT:
         raise refuse(f"search:limit is between 1 and {MAX_LIMIT}, not {limit}")
-    return SearchPattern(subject, given["query"], given.get("class"), given.get("country"), limit, tuple(outputs))
+    return SearchPattern(
+        subject, texts, text_variable, given.get("class"), given.get("country"), limit, tuple(outputs)
+    )
 
 
-def values_block(pattern: SearchPattern, hits: list[Hit]) -> str:
-    """A VALUES block binding the pattern's variables to each hit."""
+def values_block(pattern: SearchPattern, found: dict[str, list[Hit]]) -> str:
+    """A VALUES block binding the pattern's variables to each hit of each text (and the text's variable to the
+    text it was found by)."""
     variables = [pattern.subject, *(variable for _, variable in pattern.outputs)]
+    variables += [pattern.text_variable] if pattern.text_variable else []
     rows = []
-    for hit in hits:
-        terms = [ox.NamedNode(hit.iri), *(OUTPUTS[output](hit) for output, _ in pattern.outputs)]
-        rows.append("(" + " ".join("UNDEF" if term is None else str(term) for term in terms) + ")")
+    for text, hits in found.items():
+        for hit in hits:
+            terms = [ox.NamedNode(hit.iri), *(OUTPUTS[output](hit) for output, _ in pattern.outputs)]
+            terms += [ox.Literal(text)] if pattern.text_variable else []
+            rows.append("(" + " ".join("UNDEF" if term is None else str(term) for term in terms) + ")")
     return f"VALUES ({' '.join('?' + name for name in variables)}) {{ {' '.join(rows)} }}"
+
+
+def searching_engine(store: Store) -> QueryEngine:
+    """The engine of a one-off command over a store (inline, or the remote store's), with the index built from
+    the store only if a query searches it."""
+    return SearchingEngine(engine_for(store), functools.cache(lambda: SearchIndex.build(store)))
 
 
 class SearchingEngine:
@@ -202,14 +232,15 @@ def _string(token: str, refuse: Callable[[str], QuerySyntaxError]) -> str:
         raise refuse(f"cannot read the string {token}") from None
 
 
-def _bound_text(query: str, variable: str, refuse: Callable[[str], QuerySyntaxError]) -> str:
-    """The one string a `VALUES ?variable { "..." }` block of the query binds `variable` to."""
-    for block in _VALUES.finditer(query):
+def _bound_texts(query: str, variable: str, refuse: Callable[[str], QuerySyntaxError]) -> tuple[str, ...]:
+    """The strings a `VALUES ?variable { "..." ... }` block of the query binds `variable` to."""
+    blanked = blank_opaque_parts(query)  # a brace inside a string does not close the block
+    for block in _VALUES.finditer(blanked):
         if block[1][1:] != variable[1:]:
             continue
-        end = query.find("}", block.end())
+        end = blanked.find("}", block.end())
         tokens = _tokens(query[block.end() : end], refuse)
-        if len(tokens) != 1 or tokens[0][0] != "string":
-            raise refuse(f"search:query {variable} must be bound to one string by VALUES")
-        return _string(tokens[0][1], refuse)
+        if not tokens or any(kind != "string" for kind, _ in tokens):
+            raise refuse(f"search:query {variable} must be bound to strings by VALUES")
+        return tuple(dict.fromkeys(_string(token, refuse) for _, token in tokens))
     raise refuse(f"search:query {variable} is not bound: give a string, or bind {variable} with VALUES")
