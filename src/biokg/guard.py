@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from biokg.errors import RefusedQueryError
-from biokg.namespaces import SEARCH_SERVICE
-from biokg.sparql_text import blank_opaque_parts, request_form, service_calls
+from biokg.errors import QuerySyntaxError, RefusedQueryError
+from biokg.namespaces import PREFIXES, SEARCH_SERVICE
+from biokg.sparql_text import blank_opaque_parts, request_form, service_calls, undeclared_prefix
 
 _OPENERS = {"(": ")", "{": "}", "[": "]"}
 _FROM_FILE = re.compile(r"\bFROM\s+(?:NAMED\s+)?<\s*file:", re.IGNORECASE)
@@ -45,6 +45,12 @@ def check_query(text: str, policy: QueryPolicy) -> str:
         raise RefusedQueryError("this is a SPARQL update, and this endpoint is read-only: it answers queries only")
     if form is None:
         raise RefusedQueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE after the prologue")
+    undeclared = undeclared_prefix(text)
+    if undeclared is not None:
+        prefix, position = undeclared
+        known = PREFIXES.get(prefix)
+        declare = f"PREFIX {prefix}: <{known}>" if known else f"PREFIX {prefix}: <...>"
+        raise QuerySyntaxError(f"unknown prefix `{prefix}:` (declare `{declare}`)", position)
     if not policy.allow_service and any(call.target != SEARCH_SERVICE for call in service_calls(text)):
         raise RefusedQueryError(
             f"SERVICE (federated query) is switched off on this endpoint (BIOKG_ALLOW_SERVICE); only biokg's own "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -217,6 +219,13 @@ def expand(name: str) -> str:
     """The IRI a prefixed name (bkg:Company) names with biokg's prefixes; any other text is taken as an IRI."""
     prefix, colon, local = name.partition(":")
     return PREFIXES[prefix] + local if colon and prefix in PREFIXES else name.strip("<>")
+
+
+def prefixes_used(iris: Iterable[str]) -> dict[str, str]:
+    """The prefixes whose namespace holds one of the IRIs, so that a document declares only what it uses."""
+    longest_first = sorted(set(PREFIXES.values()), key=len, reverse=True)
+    found = {next((n for n in longest_first if iri.startswith(n)), None) for iri in iris}  # the one compact() uses
+    return {prefix: namespace for prefix, namespace in PREFIXES.items() if namespace in found}
 
 
 def compact(iri: str) -> str:

@@ -24,6 +24,8 @@ _OPAQUE = re.compile(
 _PROLOGUE = re.compile(r"\s*(?:BASE\s*|PREFIX\s+[^\s:]*:\s*)*", re.IGNORECASE)
 _PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*|)\s*:\s*<([^<>\s]*)>", re.IGNORECASE)
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
+_PREFIXED_NAME = re.compile(r"(?<![\w.:?$-])([A-Za-z_](?:[\w.-]*[\w-])?)?:(?=[\w%\\])")
+"""The prefix of a prefixed name (bkg:Company, :local) in a text whose strings, IRIs and comments are blanked."""
 _FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 _UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
@@ -42,6 +44,17 @@ def offset_position(text: str, offset: int) -> Position:
     """The line and column (from 1) of an offset into a text."""
     before = text[:offset]
     return Position(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+
+
+def undeclared_prefix(text: str) -> tuple[str, Position] | None:
+    """The first prefixed name whose prefix the query does not declare (a syntax error in any SPARQL 1.1 store,
+    which has no prefixes of its own): the prefix and where the name starts."""
+    declared = declared_prefixes(text)
+    for name in _PREFIXED_NAME.finditer(blank_opaque_parts(text)):
+        prefix = name[1] or ""
+        if prefix != "_" and prefix not in declared:
+            return prefix, offset_position(text, name.start())
+    return None
 
 
 def request_form(text: str) -> str | None:

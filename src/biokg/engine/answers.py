@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from biokg.errors import QuerySyntaxError
 from biokg.formats import Format, Row
+from biokg.namespaces import prefixes_used
 
 Item = TypeVar("Item")
 OxigraphAnswer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -66,6 +67,9 @@ def read_triples(body: bytes, limit: int | None) -> ResultTable:
     return ResultTable(("subject", "predicate", "object"), tuple(rows), more=more)
 
 
+_PREFIXED_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+
+
 def write_answer(answer: OxigraphAnswer, fmt: Format, max_rows: int | None) -> tuple[bytes, bool]:
     """An engine's answer written in `fmt`, at most `max_rows` rows or triples, and whether it was cut."""
     if isinstance(answer, ox.QueryTriples) != isinstance(fmt.oxigraph, ox.RdfFormat):
@@ -78,4 +82,8 @@ def write_answer(answer: OxigraphAnswer, fmt: Format, max_rows: int | None) -> t
         rows, truncated = at_most((tuple(solution) for solution in answer), max_rows)  # 3x faster than [name]
         return fmt.writer(variables, rows, truncated), truncated
     triples, truncated = at_most(answer, max_rows)
+    if fmt.oxigraph in _PREFIXED_FORMATS:  # written with the prefixes its IRIs use, as the resource pages are
+        iris = (term.value for triple in triples for term in triple if isinstance(term, ox.NamedNode))
+        prefixes = prefixes_used(iris)
+        return ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes) or b"", truncated  # type: ignore[arg-type]
     return ox.serialize(triples, format=fmt.oxigraph) or b"", truncated  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from biokg.engine import FetchJson
 from biokg.engine.answers import read_solutions
 from biokg.formats import Format
-from biokg.namespaces import PREFIXES
+from biokg.namespaces import PREFIXES, prefixes_used
 from biokg.store.base import serialize_dataset
 
 INCOMING_LIMIT = 100
@@ -103,8 +103,4 @@ def _iris_in(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
 
 
 def _prefixes_used(quads: Iterable[ox.Quad]) -> dict[str, str]:
-    """The prefixes whose namespace some IRI of the quads is in, so documents declare only what they use."""
-    iris = [iri.value for iri in _iris_in(quads)]
-    return {
-        prefix: namespace for prefix, namespace in PREFIXES.items() if any(iri.startswith(namespace) for iri in iris)
-    }
+    return prefixes_used(iri.value for iri in _iris_in(quads))

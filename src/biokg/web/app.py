@@ -8,11 +8,13 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from biokg.web import canned, health, linked, search, sparql
+from biokg.web import canned, health, linked, search, sparql, workbench
 from biokg.web.context import ServerContext
 from biokg.web.errors import install_error_handlers
 from biokg.web.middleware import AccessLog, BodyLimit
@@ -40,16 +42,20 @@ def create_app(context: ServerContext) -> FastAPI:
         version=version("biokg"),
         description="A knowledge graph of the biotech ecosystem.",
         lifespan=lifespan,
+        docs_url=None,  # served below from the package's own copy of Swagger UI, not from a CDN
+        redoc_url=None,
     )
     app.state.context = context
     install_error_handlers(app)
     app.add_route("/sparql", sparql.sparql_endpoint, methods=["GET", "POST"])
     app.include_router(health.router)
+    app.include_router(workbench.router)  # before the canned queries' routes, whose paths it extends
     app.include_router(canned.router)
     canned.add_query_routes(app, context)
     app.include_router(search.router)
     app.include_router(linked.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.add_route("/docs", _api_documentation, include_in_schema=False)
     # Public data: any origin may read, never with credentials (a "*" with credentials would echo any Origin).
     app.add_middleware(
         CORSMiddleware,
@@ -62,3 +68,15 @@ def create_app(context: ServerContext) -> FastAPI:
     app.add_middleware(BodyLimit, limit=context.settings.max_request_bytes)
     app.add_middleware(AccessLog)
     return app
+
+
+async def _api_documentation(request: Request) -> HTMLResponse:
+    """Swagger UI over /openapi.json, every file of it from this server."""
+    vendor = "/static/vendor/swagger-ui/"
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="biokg API",
+        swagger_js_url=vendor + "swagger-ui-bundle.js",
+        swagger_css_url=vendor + "swagger-ui.css",
+        swagger_favicon_url=vendor + "favicon-32x32.png",
+    )

@@ -19,6 +19,7 @@ from biokg.web.errors import ENGINE_ERRORS, described, status_of
 from biokg.web.pages import page
 from biokg.web.sparql import CLIENT_CLOSED_REQUEST, TRUNCATED_HEADER, parse_form
 from biokg.web.sparql_page import PAGE_ROWS, page_bytes, too_large_for_a_page
+from biokg.web.workbench import editor_link, example_text
 
 FORMAT = "format"
 _SCHEMAS: dict[Kind, dict[str, Any]] = {
@@ -69,6 +70,7 @@ async def query_page(name: str, request: Request, context: ContextDep) -> Respon
     query = context.catalogue.get(name)
     given = _given(request)
     answer, next_page = None, None
+    editor_text = example_text(query, context)
     failure: BiokgError | None = None
     has_values = any(given.values()) or not any(p.required and p.name not in query.defaults for p in query.parameters)
     if has_values:
@@ -84,6 +86,7 @@ async def query_page(name: str, request: Request, context: ContextDep) -> Respon
                 return Response(status_code=CLIENT_CLOSED_REQUEST)
             bound, answer = answered
             next_page = _next_page_url(request, bound, answer)
+            editor_text = bound.text
     choices = context.catalogue.choices(query)
     query_string = urllib.parse.urlencode([(k, v) for k, values in given.items() for v in values if k != PAGE])
     message = str(failure) if failure else None
@@ -93,6 +96,7 @@ async def query_page(name: str, request: Request, context: ContextDep) -> Respon
         "given": given,
         "choices": choices,
         "labels": labels,
+        "editor": editor_link(editor_text, query.name),
         "answer": answer,
         "error": message,
     }

@@ -40,6 +40,7 @@ from biokg.web.representation import (
     represent,
     split_extension,
 )
+from biokg.web.workbench import editor_link
 
 router = APIRouter(tags=["linked data"])
 HOLDINGS_PAGE = 200
@@ -142,7 +143,11 @@ async def _resource(path: str, request: Request, context: ServerContext) -> Resp
         view = await in_thread(build_page, description, fetch)
         incoming = f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p <{iri.value}> }} }}"
         holds = await _holdings(request, context, iri) if size is not None else None
-        html = _render("resource.html", request, page=view, path="/" + stem, incoming_query=incoming, holds=holds)
+        outgoing = f"SELECT ?property ?value ?graph WHERE {{\n  GRAPH ?graph {{ <{iri.value}> ?property ?value }}\n}}"
+        editor = editor_link(outgoing, view.title)
+        html = _render(
+            "resource.html", request, page=view, path="/" + stem, incoming_query=incoming, holds=holds, editor=editor
+        )
         return represent(request, "/" + stem, fmt, lambda _: html, context.loaded_at)
     return represent(request, "/" + stem, fmt, description.write, context.loaded_at)
 

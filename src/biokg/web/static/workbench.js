@@ -1,0 +1,108 @@
+// The /sparql page's workbench: YASGUI over this endpoint, asking this server (never prefix.cc or LOV) for
+// prefixes and for the classes and properties to complete, declaring a known prefix as soon as it is used,
+// offering the canned queries as examples, and marking an error where the endpoint places it.
+// Without JavaScript the page keeps its plain form.
+"use strict";
+
+const NAME = /(?<![\w.:?$-])([A-Za-z][\w.-]*):(?=[\w%])/g;
+const OPAQUE = /<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*/g;
+const POSITION = /line (\d+), column (\d+)/;
+
+async function getJson(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+function graphCompleter(base, name, terms) {
+  // The editor's own class and property completers, fed with the store's terms instead of LOV's.
+  Yasgui.Yasqe.forkAutocompleter(base, { name, bulk: true, autoShow: false, persistenceId: null, get: () => terms });
+}
+
+function declareKnownPrefixes(yasqe, known) {
+  const declared = yasqe.getPrefixesFromQuery();
+  const missing = {};
+  for (const [, prefix] of yasqe.getValue().replace(OPAQUE, " ").matchAll(NAME)) {
+    if (!(prefix in declared) && known[prefix]) missing[prefix] = known[prefix];
+  }
+  if (Object.keys(missing).length) yasqe.addPrefixes(missing);
+}
+
+function markError(yasqe, message) {
+  const found = POSITION.exec(message);
+  if (!found) return;
+  const line = Number(found[1]) - 1;
+  const column = Number(found[2]) - 1;
+  const text = yasqe.getLine(line) || "";
+  const end = column + Math.max(1, (text.slice(column).match(/^[^\s{}();,.]+/) || [""])[0].length);
+  const mark = yasqe.markText({ line, ch: column }, { line, ch: end }, { className: "biokg-error", attributes: { title: message } });
+  yasqe.addLineClass(line, "background", "biokg-error-line");
+  yasqe.on("change", function clear() {
+    mark.clear();
+    yasqe.removeLineClass(line, "background", "biokg-error-line");
+    yasqe.off("change", clear);
+  });
+}
+
+function watch(yasqe, known) {
+  if (yasqe.biokgWatched) return;
+  yasqe.biokgWatched = true;
+  yasqe.on("change", () => declareKnownPrefixes(yasqe, known));
+  yasqe.on("queryResponse", (_, response) => {
+    if (response instanceof Error) markError(yasqe, response.message);
+  });
+}
+
+function label(section) {
+  // Names for the controls YASGUI leaves unnamed, for screen readers.
+  for (const [selector, name] of [["input.autocomplete", "SPARQL endpoint"], [".CodeMirror textarea", "SPARQL query"]]) {
+    for (const control of section.querySelectorAll(`${selector}:not([aria-label])`)) control.setAttribute("aria-label", name);
+  }
+}
+
+async function startWorkbench() {
+  const section = document.getElementById("workbench");
+  const [known, vocabulary, examples] = await Promise.all(
+    ["/api/prefixes", "/api/vocabulary", "/api/queries"].map(getJson),
+  );
+  graphCompleter("class", "store-classes", vocabulary.classes);
+  graphCompleter("property", "store-properties", vocabulary.properties);
+  Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables", "store-classes", "store-properties"];
+  Yasgui.Yasqe.defaults.prefixCcApi = "/api/prefixes";
+
+  const classic = document.querySelector("[data-replaced-by-workbench]");
+  const given = classic.querySelector("textarea").value;
+  classic.hidden = true;
+  section.hidden = false;
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: new URL("/sparql", window.location.href).href, method: "POST" },
+    copyEndpointOnNewTab: false,
+    endpointCatalogueOptions: { getData: () => [{ endpoint: new URL("/sparql", window.location.href).href }] },
+    persistenceId: null,
+    yasqe: { value: given },
+  });
+  label(section);
+  new MutationObserver(() => label(section)).observe(section, { childList: true, subtree: true });
+  const current = () => yasgui.getTab().getYasqe();
+  watch(current(), known);
+  yasgui.on("tabSelect", () => setTimeout(() => watch(current(), known)));
+  yasgui.on("tabAdd", () => setTimeout(() => watch(current(), known)));
+
+  const select = document.getElementById("examples");
+  for (const example of examples) {
+    const option = document.createElement("option");
+    option.value = example.name;
+    option.textContent = `${example.summary} (${example.name})`;
+    select.append(option);
+  }
+  select.addEventListener("change", async () => {
+    if (!select.value) return;
+    const text = await (await fetch(`/api/queries/${encodeURIComponent(select.value)}/sparql`)).text();
+    const tab = yasgui.addTab(true, { name: select.value });
+    tab.setQuery(text);
+    select.value = "";
+  });
+  window.biokgWorkbench = yasgui; // for the browser tests and the console
+}
+
+if (window.Yasgui && document.getElementById("workbench")) startWorkbench();
