@@ -157,29 +157,61 @@ def over_http(ror_dir: Path, sample: int) -> None:
         print(f"\nimported {imported.imported:,} of {imported.read:,} records in {imported.seconds['total']:.1f} s")
         dump = work / "all.nq"
         dump.write_bytes(store.export(format_named("nquads")))
-        index = SearchIndex.build(store)  # what the server builds at start, timed here
         started = time.perf_counter()
-        SearchIndex.build(store)
-        print(f"index of {len(index):,} resources built from the on-disk store in {time.perf_counter() - started:.1f} s")
-        entries = [entry for entry in map(v2_entry, records(ror_dir / "ror-v2-all-releases.jsonl.gz"))]
+        index = SearchIndex.build(store)  # what the server builds at start
+        print(
+            f"index of {len(index):,} resources built from the on-disk store in {time.perf_counter() - started:.1f} s"
+        )
+        entries = list(map(v2_entry, records(ror_dir / "ror-v2-all-releases.jsonl.gz")))
         mix = [text for texts in query_mix(entries, sample).values() for text in texts]
         del store
-        subprocess.run([str(bin_dir / "oxigraph"), "load", "--location", str(work / "ox"), "--file", str(dump)], check=True, capture_output=True)
+        subprocess.run(
+            [str(bin_dir / "oxigraph"), "load", "--location", str(work / "ox"), "--file", str(dump)],
+            check=True,
+            capture_output=True,
+        )
         servers = {
             "biokg": [sys.executable, "-m", "biokg", "serve", "--store", str(work / "biokg"), "--port", "18131"],
-            "oxigraph in memory": [str(bin_dir / "oxigraph"), "serve", "--bind", "127.0.0.1:18132", "--union-default-graph"],
-            "oxigraph on disk": [str(bin_dir / "oxigraph"), "serve-read-only", "--location", str(work / "ox"), "--bind", "127.0.0.1:18133", "--union-default-graph"],
+            "oxigraph in memory": [
+                str(bin_dir / "oxigraph"),
+                "serve",
+                "--bind",
+                "127.0.0.1:18132",
+                "--union-default-graph",
+            ],
+            "oxigraph on disk": [
+                str(bin_dir / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(work / "ox"),
+                "--bind",
+                "127.0.0.1:18133",
+                "--union-default-graph",
+            ],
         }
-        urls = {"biokg": "http://127.0.0.1:18131/sparql", "oxigraph in memory": "http://127.0.0.1:18132/query", "oxigraph on disk": "http://127.0.0.1:18133/query"}
-        processes = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for command in servers.values()]
+        urls = {
+            "biokg": "http://127.0.0.1:18131/sparql",
+            "oxigraph in memory": "http://127.0.0.1:18132/query",
+            "oxigraph on disk": "http://127.0.0.1:18133/query",
+        }
+        processes = [
+            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for command in servers.values()
+        ]
         try:
             for process, url in zip(processes, urls.values(), strict=True):
                 wait_for(url, process, 300)
-            load = urllib.request.Request("http://127.0.0.1:18132/store", data=dump.read_bytes(), headers={"Content-Type": "application/n-quads"})
+            load = urllib.request.Request(
+                "http://127.0.0.1:18132/store",
+                data=dump.read_bytes(),
+                headers={"Content-Type": "application/n-quads"},
+            )
             urllib.request.urlopen(load, timeout=600).close()
 
             def suggest(text: str) -> None:
-                urllib.request.urlopen("http://127.0.0.1:18131/api/search?limit=8&q=" + urllib.parse.quote(text)).read()
+                urllib.request.urlopen(
+                    "http://127.0.0.1:18131/api/search?limit=8&q=" + urllib.parse.quote(text)
+                ).read()
 
             suggested = timed(suggest, mix)
             report("biokg GET /api/search?limit=8", suggested)
