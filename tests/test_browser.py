@@ -5,6 +5,7 @@ accessibility violation (axe-core). No request may leave the server."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import urllib.parse
 from collections.abc import Iterator
@@ -227,3 +228,85 @@ def test_the_api_documentation_loads_from_the_server(page: Page) -> None:
     page.goto("/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("biokg")
     expect(page.locator(".swagger-ui .opblock-summary-path").first).to_be_visible()
+
+
+def run_in_workbench(page: Page, query: str) -> None:
+    set_editor(page, query)
+    page.locator(".yasqe_queryButton").click()
+    expect(page.locator(".yasr_response_chip")).to_contain_text("results in")
+
+
+PER_CLASS = f"""PREFIX bkg: <{BKG}>
+SELECT ?kind (COUNT(DISTINCT ?org) AS ?organisations) WHERE {{
+  ?org a ?kind FILTER(?kind IN (bkg:Company, bkg:ResearchFacility, bkg:Funder))
+}} GROUP BY ?kind ORDER BY ?kind"""
+
+
+def test_the_chart_views_draw_a_label_and_a_number_column(page: Page) -> None:
+    open_workbench(page)
+    run_in_workbench(page, PER_CLASS)
+    for view, kind in (("barchart", "bar"), ("linechart", "line")):
+        page.locator(f".yasr .select_{view}").click()
+        drawn = page.evaluate(
+            "() => { const chart = Chart.getChart(document.querySelector('.biokg-chart canvas'));"
+            " return [chart.config.type, chart.data.labels, chart.data.datasets.map(d => [d.label, d.data])]; }"
+        )
+        assert drawn == [
+            kind,
+            ["bkg:Company", "bkg:Funder", "bkg:ResearchFacility"],
+            [["organisations", [8, 5, 3]]],
+        ]
+
+
+def test_coordinates_are_shown_on_the_map_over_the_shipped_country_outlines(page: Page, served: str) -> None:
+    open_workbench(page)
+    query = f"""PREFIX schema: <https://schema.org/>
+SELECT ?city ?lat ?long WHERE {{
+  VALUES ?city {{ <{ID}place/city/2867714> <{ID}place/city/1853909> }}
+  ?city schema:latitude ?lat ; schema:longitude ?long .
+}}"""
+    run_in_workbench(page, query)  # coordinates: the map, without being asked
+    expect(page.locator(".yasr .select_map")).to_have_class(re.compile(r"\bselected\b"))
+    expect(page.locator(".biokg-map path.biokg-point")).to_have_count(2)
+    expect(page.locator(".biokg-map path.leaflet-interactive:not(.biokg-point)")).not_to_have_count(0)  # countries
+    expect(page.locator(".biokg-map .leaflet-control-attribution")).to_contain_text("Natural Earth (public domain)")
+    if os.environ.get("BIOKG_SCREENSHOTS"):
+        page.screenshot(path=Path(os.environ["BIOKG_SCREENSHOTS"]) / "workbench-map.png")
+
+
+def test_a_default_view_comment_picks_the_timeline(page: Page) -> None:
+    open_workbench(page)
+    query = f"""#defaultView:Timeline
+PREFIX bkg: <{BKG}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?date ?label WHERE {{
+  ?signing a/rdfs:subClassOf* bkg:AgreementSigning ; bkg:date ?date ; rdfs:label ?label FILTER(LANG(?label) = "en")
+}} ORDER BY ?date ?label"""
+    run_in_workbench(page, query)
+    expect(page.locator(".yasr .select_timeline")).to_have_class(re.compile(r"\bselected\b"))
+    expect(page.locator(".biokg-timeline li")).to_have_text(
+        [
+            "2011 First signing of the Munich-Osaka Partnership Agreement (2011)",
+            "2022 Third renewal of the Munich-Osaka Partnership Agreement (2022)",
+        ]
+    )
+
+
+def test_a_construct_answer_is_drawn_as_a_graph(page: Page) -> None:
+    open_workbench(page)
+    query = (
+        "PREFIX org: <http://www.w3.org/ns/org#>\n"
+        "CONSTRUCT { ?a org:subOrganizationOf ?b } WHERE { ?a org:subOrganizationOf ?b }"
+    )
+    run_in_workbench(page, query)
+    graph = page.locator(".biokg-graph")
+    expect(graph).to_be_visible()
+    expect(graph.locator("canvas")).to_have_count(1)
+
+
+def test_the_workbench_loads_at_most_one_and_a_half_megabytes_of_compressed_scripts(page: Page) -> None:
+    scripts = []
+    page.on("requestfinished", lambda request: scripts.append(request) if request.resource_type == "script" else None)
+    open_workbench(page)
+    sent = sum(request.sizes()["responseBodySize"] for request in scripts)
+    assert len(scripts) == 8 and sent <= 1_500_000

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     """Where the server is reached, such as https://biokg.example.org/ (BIOKG_PUBLIC_URL): absolute links in the
     dataset description and headers start there; by default, at the URL each request came to."""
 
+    map_tiles: str = ""
+    """A tile URL template for the workbench's map, such as https://tile.openstreetmap.org/{z}/{x}/{y}.png
+    (BIOKG_MAP_TILES); none by default, so that no page loads anything from elsewhere: the map draws the
+    country outlines shipped with biokg."""
+
     host: str = "127.0.0.1"
     port: int = 8000
     query_time_limit: float = 30.0

@@ -5,19 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
 
 from biokg.web import canned, health, linked, search, sparql, workbench
 from biokg.web.context import ServerContext
 from biokg.web.errors import install_error_handlers
 from biokg.web.middleware import AccessLog, BodyLimit
+from biokg.web.static_files import STATIC, CompressedStaticFiles
 
 
 class BiokgApp(FastAPI):
@@ -54,7 +53,7 @@ def create_app(context: ServerContext) -> FastAPI:
     canned.add_query_routes(app, context)
     app.include_router(search.router)
     app.include_router(linked.router)
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.mount("/static", CompressedStaticFiles(directory=STATIC), name="static")
     app.add_route("/docs", _api_documentation, include_in_schema=False)
     # Public data: any origin may read, never with credentials (a "*" with credentials would echo any Origin).
     app.add_middleware(

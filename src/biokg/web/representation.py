@@ -14,7 +14,7 @@ from datetime import datetime
 
 from fastapi import Request, Response
 
-from biokg.formats import HTML, Format, ResultKind, choose_format, formats_of
+from biokg.formats import HTML, Format, ResultKind, choose_format, formats_of, quality_values
 
 
 def document_formats() -> list[Format]:
@@ -93,3 +93,9 @@ def not_modified(request: Request, etag: str | None, modified: datetime) -> bool
             return False
         return modified.replace(microsecond=0) <= since
     return False
+
+
+def takes_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header takes gzip: by name (or x-gzip), else by `*`, with a quality above 0."""
+    qualities = dict(quality_values(accept_encoding or ""))
+    return next((qualities[name] for name in ("gzip", "x-gzip", "*") if name in qualities), 0.0) > 0

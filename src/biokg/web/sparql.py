@@ -34,7 +34,6 @@ from biokg.formats import (
     choose_format,
     formats_of,
     openapi_content,
-    quality_values,
     requested_format,
 )
 from biokg.guard import check_query
@@ -42,7 +41,7 @@ from biokg.service_description import describe_service
 from biokg.web.context import ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
 from biokg.web.errors import ENGINE_ERRORS, described
-from biokg.web.representation import http_date, not_modified
+from biokg.web.representation import http_date, not_modified, takes_gzip
 from biokg.web.sparql_page import (
     PAGE_ROWS,
     TABLE_SOURCE,
@@ -108,7 +107,7 @@ async def _answer(request: Request, context: ServerContext, parameters: Paramete
         headers |= {"Last-Modified": http_date(context.loaded_at), "Cache-Control": "no-cache"}
         if not_modified(request, None, context.loaded_at):
             return Response(status_code=304, headers=headers)
-    gzip = _takes_gzip(request.headers.get("accept-encoding"))
+    gzip = takes_gzip(request.headers.get("accept-encoding"))
     context.sending.check()
     limits = (context.settings.max_rows, context.settings.max_answer_bytes)
     outcome = await _run(request, context, parameters, query, form, fmt.name, *limits, gzip)
@@ -153,12 +152,6 @@ def _checked_query(request: Request, context: ServerContext, parameters: Paramet
 
 def _kind(form: str) -> ResultKind:
     return ResultKind.SOLUTIONS if form in ("SELECT", "ASK") else ResultKind.GRAPH
-
-
-def _takes_gzip(accept_encoding: str | None) -> bool:
-    """Whether an Accept-Encoding header takes gzip: by name (or x-gzip), else by `*`, with a quality above 0."""
-    qualities = dict(quality_values(accept_encoding or ""))
-    return next((qualities[name] for name in ("gzip", "x-gzip", "*") if name in qualities), 0.0) > 0
 
 
 async def _run(

@@ -1,6 +1,7 @@
 // The /sparql page's workbench: YASGUI over this endpoint, asking this server (never prefix.cc or LOV) for
 // prefixes and for the classes and properties to complete, declaring a known prefix as soon as it is used,
-// offering the canned queries as examples, and marking an error where the endpoint places it.
+// offering the canned queries as examples, marking an error where the endpoint places it, and showing each answer
+// in the view its shape or its `#defaultView:` comment calls for (views.js).
 // Without JavaScript the page keeps its plain form.
 "use strict";
 
@@ -49,7 +50,10 @@ function watch(yasqe, known) {
   yasqe.biokgWatched = true;
   yasqe.on("change", () => declareKnownPrefixes(yasqe, known));
   yasqe.on("queryResponse", (_, response) => {
-    if (response instanceof Error) markError(yasqe, response.message);
+    if (response instanceof Error) return markError(yasqe, response.message);
+    const yasr = window.biokgWorkbench.getTab().getYasr();
+    const view = window.biokgViews.chosenView(yasqe.getValue(), yasr);
+    if (view) yasr.selectPlugin(view);
   });
 }
 
@@ -65,6 +69,8 @@ async function startWorkbench() {
   const [known, vocabulary, examples] = await Promise.all(
     ["/api/prefixes", "/api/vocabulary", "/api/queries"].map(getJson),
   );
+  window.biokgPrefixes = known;
+  window.biokgViews.registerViews(Yasgui.Yasr);
   graphCompleter("class", "store-classes", vocabulary.classes);
   graphCompleter("property", "store-properties", vocabulary.properties);
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables", "store-classes", "store-properties"];
