@@ -310,3 +310,21 @@ def test_the_workbench_loads_at_most_one_and_a_half_megabytes_of_compressed_scri
     open_workbench(page)
     sent = sum(request.sizes()["responseBodySize"] for request in scripts)
     assert len(scripts) == 8 and sent <= 1_500_000
+
+
+def test_the_workbench_completes_a_resource_by_its_name(page: Page) -> None:
+    open_workbench(page)
+    set_editor(page, "PREFIX organization: <https://w3id.org/biokg/id/organization/>\nSELECT * WHERE { ?s ?p ")
+    page.locator("#workbench .CodeMirror-code").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("organization:kyoto", delay=10)
+    page.keyboard.press("Control+Space")
+    hints = page.locator(".CodeMirror-hints li")
+    expect(hints.first).to_have_text("organization:ror-02kpeqv85")  # Kyoto University, the best match of the index
+    assert all(hint.startswith("organization:ror-") for hint in hints.all_inner_texts())  # its units and relations
+
+
+def test_a_place_page_shows_the_place_on_the_map(page: Page) -> None:
+    page.goto("/id/place/city/2867714")
+    page.get_by_role("link", name="on the map").click()
+    expect(page.locator(".biokg-map path.biokg-point")).to_have_count(1)

@@ -40,9 +40,10 @@ from biokg.web.representation import (
     represent,
     split_extension,
 )
-from biokg.web.workbench import editor_link
+from biokg.web.workbench import editor_link, map_link
 
 router = APIRouter(tags=["linked data"])
+_COORDINATES = {PREFIXES["schema"] + "latitude", PREFIXES["schema"] + "longitude"}
 HOLDINGS_PAGE = 200
 """Subjects a named graph's page lists at a time."""
 VOCABULARIES = {"ontology": (ONTOLOGY_IRI, "biokg ontology"), "shapes": (SHAPES_IRI, "biokg SHACL shapes")}
@@ -145,8 +146,17 @@ async def _resource(path: str, request: Request, context: ServerContext) -> Resp
         holds = await _holdings(request, context, iri) if size is not None else None
         outgoing = f"SELECT ?property ?value ?graph WHERE {{\n  GRAPH ?graph {{ <{iri.value}> ?property ?value }}\n}}"
         editor = editor_link(outgoing, view.title)
+        located = {quad.predicate.value for quad in description.outgoing} >= _COORDINATES
+        on_map = map_link(iri.value, view.title) if located else None
         html = _render(
-            "resource.html", request, page=view, path="/" + stem, incoming_query=incoming, holds=holds, editor=editor
+            "resource.html",
+            request,
+            page=view,
+            path="/" + stem,
+            incoming_query=incoming,
+            holds=holds,
+            editor=editor,
+            on_map=on_map,
         )
         return represent(request, "/" + stem, fmt, lambda _: html, context.loaded_at)
     return represent(request, "/" + stem, fmt, description.write, context.loaded_at)

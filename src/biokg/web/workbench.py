@@ -58,9 +58,20 @@ def example_text(query: CannedQuery, context: ServerContext) -> str:
     return bound.text
 
 
-def editor_link(query: str, title: str) -> str:
-    """The /sparql page with `query` open in the workbench, in a tab named `title`."""
-    return "/sparql#" + urllib.parse.urlencode({"query": query, "tabTitle": title}, quote_via=urllib.parse.quote)
+def editor_link(query: str, title: str, run: bool = False) -> str:
+    """The /sparql page with `query` open in the workbench, in a tab named `title`, and run at once if `run`."""
+    fields = {"query": query, "tabTitle": title} | ({"run": "true"} if run else {})
+    return "/sparql#" + urllib.parse.urlencode(fields, quote_via=urllib.parse.quote)
+
+
+def map_link(iri: str, title: str) -> str:
+    """The workbench showing a place with coordinates on its map."""
+    query = (
+        "PREFIX schema: <https://schema.org/>\n"
+        f"SELECT ?place ?lat ?long WHERE {{\n  VALUES ?place {{ <{iri}> }}\n"
+        "  ?place schema:latitude ?lat ; schema:longitude ?long .\n}"
+    )
+    return editor_link(query, title, run=True)
 
 
 def _vocabulary(context: ServerContext) -> str:

@@ -8,6 +8,7 @@
 const NAME = /(?<![\w.:?$-])([A-Za-z][\w.-]*):(?=[\w%])/g;
 const OPAQUE = /<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*/g;
 const POSITION = /line (\d+), column (\d+)/;
+const ENTITIES = "https://w3id.org/biokg/id/";
 
 async function getJson(url) {
   const response = await fetch(url);
@@ -18,6 +19,30 @@ async function getJson(url) {
 function graphCompleter(base, name, terms) {
   // The editor's own class and property completers, fed with the store's terms instead of LOV's.
   Yasgui.Yasqe.forkAutocompleter(base, { name, bulk: true, autoShow: false, persistenceId: null, get: () => terms });
+}
+
+function resourceCompleter(known) {
+  // Resources by name, from the text index: organization:kyoto and Ctrl-Space offers organization:ror-02kpeqv85,
+  // Kyoto University's IRI; the part after the prefix is looked up as a name.
+  const entity = (text) => {
+    const found = /^([A-Za-z][\w-]*):(\S+)$/.exec(text);
+    const namespace = found && known[found[1]];
+    return namespace && namespace.startsWith(ENTITIES) && namespace !== ENTITIES ? [found[1], namespace, found[2]] : null;
+  };
+  Yasgui.Yasqe.registerAutocompleter({
+    name: "store-resources",
+    bulk: false,
+    autoShow: false,
+    persistenceId: null,
+    isValidCompletionPosition: (yasqe) => Boolean(entity(yasqe.getCompleteToken().string)),
+    get: async (yasqe, token) => {
+      const [prefix, namespace, local] = entity(token.string);
+      const answer = await getJson(`/api/search?limit=50&q=${encodeURIComponent(local.replace(/-/g, " "))}`);
+      return answer.results
+        .filter((hit) => hit.iri.startsWith(namespace))
+        .map((hit) => `${prefix}:${hit.iri.slice(namespace.length)}`);
+    },
+  });
 }
 
 function declareKnownPrefixes(yasqe, known) {
@@ -73,9 +98,11 @@ async function startWorkbench() {
   window.biokgViews.registerViews(Yasgui.Yasr);
   graphCompleter("class", "store-classes", vocabulary.classes);
   graphCompleter("property", "store-properties", vocabulary.properties);
-  Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables", "store-classes", "store-properties"];
+  resourceCompleter(known);
+  Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables", "store-classes", "store-properties", "store-resources"];
   Yasgui.Yasqe.defaults.prefixCcApi = "/api/prefixes";
 
+  const runAtOnce = new URLSearchParams(window.location.hash.slice(1)).get("run") === "true"; // read before YASGUI clears it
   const classic = document.querySelector("[data-replaced-by-workbench]");
   const given = classic.querySelector("textarea").value;
   classic.hidden = true;
@@ -86,6 +113,7 @@ async function startWorkbench() {
     endpointCatalogueOptions: { getData: () => [{ endpoint: new URL("/sparql", window.location.href).href }] },
     persistenceId: null,
     yasqe: { value: given },
+    yasr: { prefixes: known }, // IRIs in the table written with biokg's prefixes
   });
   label(section);
   new MutationObserver(() => label(section)).observe(section, { childList: true, subtree: true });
@@ -109,6 +137,7 @@ async function startWorkbench() {
     select.value = "";
   });
   window.biokgWorkbench = yasgui; // for the browser tests and the console
+  if (runAtOnce) yasgui.getTab().query();
 }
 
 if (window.Yasgui && document.getElementById("workbench")) startWorkbench();
