@@ -180,7 +180,7 @@ def test_the_workbench_runs_a_query_shows_time_and_rows_and_sorts_the_table(page
     open_workbench(page)
     set_editor(page, f"SELECT ?company WHERE {{ ?company a <{BKG}Company> }}")
     page.locator(".yasqe_queryButton").click()
-    cells = page.locator(".yasr table tbody tr td:nth-child(2)")
+    cells = page.locator(".yasr table tbody tr td:nth-child(2) a.iri")
     expect(cells).to_have_count(8)
     expect(page.locator(".yasr")).to_contain_text("8 results in")
     before = cells.all_inner_texts()
@@ -233,7 +233,7 @@ def test_the_api_documentation_loads_from_the_server(page: Page) -> None:
 def run_in_workbench(page: Page, query: str) -> None:
     set_editor(page, query)
     page.locator(".yasqe_queryButton").click()
-    expect(page.locator(".yasr_response_chip")).to_contain_text("results in")
+    expect(page.locator(".yasr_response_chip")).to_contain_text(re.compile(r"results? in"))
 
 
 PER_CLASS = f"""PREFIX bkg: <{BKG}>
@@ -328,3 +328,12 @@ def test_a_place_page_shows_the_place_on_the_map(page: Page) -> None:
     page.goto("/id/place/city/2867714")
     page.get_by_role("link", name="on the map").click()
     expect(page.locator(".biokg-map path.biokg-point")).to_have_count(1)
+
+
+def test_the_table_labels_biokgs_iris_and_links_them_here(page: Page) -> None:
+    open_workbench(page)
+    run_in_workbench(page, f"SELECT ?company WHERE {{ VALUES ?company {{ <{ID}organization/ror-00sbvh153> }} }}")
+    cell = page.locator(".yasr table tbody tr td:nth-child(2)")
+    expect(cell.locator(".biokg-label")).to_have_text("Tubulis (Germany)")
+    expect(cell.locator("a.iri")).to_have_text("organization:ror-00sbvh153")
+    expect(cell.locator("a.iri")).to_have_attribute("href", "/id/organization/ror-00sbvh153")

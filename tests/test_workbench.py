@@ -102,3 +102,12 @@ def test_the_api_documentation_is_served_whole_by_the_server(served: str) -> Non
     ]
     assert get(served, "/static/vendor/swagger-ui/swagger-ui-bundle.js")[0] == 200
     assert get(served, "/redoc")[0] == 404
+
+
+def test_labels_come_from_the_text_index(served: str) -> None:
+    tubulis, unknown = ID + "organization/ror-00sbvh153", ID + "organization/nobody"
+    status, _, body = get(served, f"/api/labels?iri={tubulis}&iri={unknown}&iri={tubulis}")
+    assert (status, json.loads(body)) == (200, {tubulis: "Tubulis (Germany)"})
+    too_many = "&".join(f"iri={ID}x{n}" for n in range(501))
+    status, _, body = get(served, "/api/labels?" + too_many)
+    assert (status, body) == (400, "ask for at most 500 labels at a time, not 501\n")

@@ -1,18 +1,19 @@
 """What the query workbench of the `/sparql` page asks the server, instead of prefix.cc and LOV: biokg's
-prefixes, the classes and properties the store holds, and the canned queries' SPARQL as examples."""
+prefixes, the classes and properties the store holds, the labels of resources in an answer, and the canned
+queries' SPARQL as examples."""
 
 from __future__ import annotations
 
 import json
 import urllib.parse
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
 from biokg.canned import CannedQuery
 from biokg.engine import json_fetcher
 from biokg.engine.answers import read_solutions
-from biokg.errors import BiokgError, NotFoundError
+from biokg.errors import BiokgError, NotFoundError, ParameterError
 from biokg.namespaces import PREFIXES, SEARCH
 from biokg.terms import text_of
 from biokg.threads import in_thread
@@ -25,6 +26,7 @@ VOCABULARY = {
 }
 """The terms the editor completes, as the store holds them (what the VoID's partitions count)."""
 _MAX_TERMS = 100_000
+MAX_LABELS = 500
 
 
 @router.get("/api/prefixes")
@@ -38,6 +40,14 @@ async def vocabulary(context: ContextDep) -> Response:
     if "vocabulary" not in context.memo:
         context.memo["vocabulary"] = (await in_thread(_vocabulary, context)).encode()
     return Response(context.memo["vocabulary"], media_type="application/json")
+
+
+@router.get("/api/labels")
+def labels(context: ContextDep, iri: Annotated[list[str], Query()]) -> dict[str, str]:
+    """The labels the text index shows resources by, for the IRIs of an answer's table (at most 500)."""
+    if len(iri) > MAX_LABELS:
+        raise ParameterError(f"ask for at most {MAX_LABELS} labels at a time, not {len(iri)}")
+    return {name: label for name in dict.fromkeys(iri) if (label := context.search.label(name)) is not None}
 
 
 @router.get("/api/queries/{name}/sparql")

@@ -8,7 +8,8 @@
 const NAME = /(?<![\w.:?$-])([A-Za-z][\w.-]*):(?=[\w%])/g;
 const OPAQUE = /<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*/g;
 const POSITION = /line (\d+), column (\d+)/;
-const ENTITIES = "https://w3id.org/biokg/id/";
+const BIOKG = "https://w3id.org/biokg/";
+const ENTITIES = BIOKG + "id/";
 
 async function getJson(url) {
   const response = await fetch(url);
@@ -43,6 +44,39 @@ function resourceCompleter(known) {
         .map((hit) => `${prefix}:${hit.iri.slice(namespace.length)}`);
     },
   });
+}
+
+function labelIris(results) {
+  // Each of biokg's IRIs in an answer's table gets its label beside it and a link to its page on this server,
+  // however often the table is drawn again (paging, sorting, filtering).
+  const labels = new Map();
+  const pending = new Set();
+  let timer = 0;
+  const apply = () => {
+    for (const link of results.querySelectorAll("a.iri:not([data-biokg])")) {
+      const iri = link.href;
+      if (!iri.startsWith(BIOKG)) continue;
+      if (!labels.has(iri)) { pending.add(iri); continue; }
+      link.dataset.biokg = "labelled";
+      link.href = "/" + iri.slice(BIOKG.length);
+      link.removeAttribute("target");
+      if (labels.get(iri)) {
+        const label = document.createElement("span");
+        label.className = "biokg-label";
+        label.textContent = labels.get(iri);
+        link.parentElement.append(" ", label);
+      }
+    }
+    if (pending.size) fetchLabels();
+  };
+  const fetchLabels = async () => {
+    const asked = [...pending].slice(0, 500);
+    asked.forEach((iri) => pending.delete(iri));
+    const found = await getJson("/api/labels?" + asked.map((iri) => "iri=" + encodeURIComponent(iri)).join("&"));
+    asked.forEach((iri) => labels.set(iri, found[iri] || ""));
+    apply();
+  };
+  new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(apply, 30); }).observe(results, { childList: true, subtree: true });
 }
 
 function declareKnownPrefixes(yasqe, known) {
@@ -116,6 +150,7 @@ async function startWorkbench() {
     yasr: { prefixes: known }, // IRIs in the table written with biokg's prefixes
   });
   label(section);
+  labelIris(document.getElementById("yasgui"));
   new MutationObserver(() => label(section)).observe(section, { childList: true, subtree: true });
   const current = () => yasgui.getTab().getYasqe();
   watch(current(), known);
