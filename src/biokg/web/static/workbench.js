@@ -1,7 +1,8 @@
 // The /sparql page's workbench: YASGUI over this endpoint, asking this server (never prefix.cc or LOV) for
-// prefixes and for the classes and properties to complete, declaring a known prefix as soon as it is used,
-// offering the canned queries as examples, marking an error where the endpoint places it, and showing each answer
-// in the view its shape or its `#defaultView:` comment calls for (views.js).
+// prefixes, for the classes and properties to complete and for resources by name, declaring a known prefix as
+// soon as it is used, offering the canned queries as examples, marking an error where the endpoint places it,
+// labelling biokg's IRIs in the table, and showing each answer in the view its shape or its `#defaultView:`
+// comment calls for (views.js).
 // Without JavaScript the page keeps its plain form.
 "use strict";
 
