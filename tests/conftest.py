@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Literal
 from rdflib.term import Node
-from servers import Server, free_port, oxigraph_server, require_virtuoso, virtuoso_server, wait_until_answering
+from servers import Server, biokg_serving, oxigraph_server, require_virtuoso, virtuoso_server
 
 from biokg.config import Settings
 from biokg.dataset import ensure_loaded, load_validated
@@ -179,15 +177,6 @@ def ror_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def served(ror_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of `biokg serve` over the seed with the ROR fixture imported, on an on-disk store."""
-    port = free_port()
-    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("wb")
-    command = [sys.executable, "-m", "biokg", "serve", "--port", str(port), "--store", str(ror_store_dir)]
-    process = subprocess.Popen([*command, "--workers", "1"], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(f"{url}/healthz", process, 60)
+    options = ["--store", str(ror_store_dir), "--workers", "1"]
+    with biokg_serving(options, tmp_path_factory.mktemp("serve") / "serve.log") as (url, _):
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()

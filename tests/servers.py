@@ -40,6 +40,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@contextmanager
+def biokg_serving(options: list[str], log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`biokg serve` with `options` on a free port, its output in `log`: its URL and process, once it answers."""
+    port = free_port()
+    with log.open("wb") as output:
+        command = [sys.executable, "-m", "biokg", "serve", "--port", str(port), *options]
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_answering(f"{url}/healthz", process, 60)
+            yield url, process
+        finally:
+            process.terminate()
+            process.wait(10)
+
+
 def wait_until_answering(url: str, process: subprocess.Popen[bytes], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -19,7 +19,7 @@ from xml.dom.minidom import Document, Text
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from servers import free_port, wait_until_answering
+from servers import biokg_serving, free_port, wait_until_answering
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import URITooLong
 
@@ -33,18 +33,9 @@ TIME_LIMIT = 3
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
-    log = (tmp_path_factory.mktemp("serve") / "serve.log").open("wb")
-    command = [sys.executable, "-m", "biokg", "serve", "--port", str(port), "--time-limit", str(TIME_LIMIT)]
-    process = subprocess.Popen([*command, "--workers", "2"], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(f"{base}/healthz", process, 60)
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
+    options = ["--time-limit", str(TIME_LIMIT), "--workers", "2"]
+    with biokg_serving(options, tmp_path_factory.mktemp("serve") / "serve.log") as serving:
+        yield serving
 
 
 def wrapper(base: str, query: str, fmt: str) -> SPARQLWrapper:
