@@ -56,7 +56,7 @@ def main() -> None:
         sources = load_sources()
         store = EmbeddedStore(work / "biokg")
         ensure_loaded(store, sources)
-        report = import_ror(arguments.source, store, sources)
+        report = import_ror([arguments.source], store, sources)
         total = report.seconds["total"]
         size = sum(path.stat().st_size for path in (work / "biokg").rglob("*") if path.is_file())
         print(f"read {report.read:,} records, imported {report.imported:,}, rejected {len(report.rejected)}")

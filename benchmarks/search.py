@@ -153,7 +153,7 @@ def over_http(ror_dir: Path, sample: int) -> None:
         sources = load_sources()
         store = EmbeddedStore(work / "biokg")
         ensure_loaded(store, sources)
-        imported = import_ror(ror_dir / "ror-v2-all-releases.jsonl.gz", store, sources)
+        imported = import_ror([ror_dir / "ror-v2-all-releases.jsonl.gz"], store, sources)
         print(f"\nimported {imported.imported:,} of {imported.read:,} records in {imported.seconds['total']:.1f} s")
         dump = work / "all.nq"
         dump.write_bytes(store.export(format_named("nquads")))

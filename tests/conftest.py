@@ -165,7 +165,7 @@ def seed_with_ror(folder: Path) -> Path:
     sources = load_sources(SEED)
     store = EmbeddedStore(folder)
     ensure_loaded(store, sources)
-    import_ror(ROR_FIXTURE, store, sources)
+    import_ror([ROR_FIXTURE], store, sources)
     return folder
 
 

@@ -368,8 +368,12 @@ app.add_typer(import_app, name="import")
 
 @import_app.command("ror")
 def import_ror_command(
-    source: Annotated[
-        Path, typer.Argument(help="ROR schema 2 records: .jsonl, .jsonl.gz, a folder of .json, or ROR's dump .zip.")
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="ROR records in schema 2 or 1: .jsonl, .jsonl.gz, a folder of .json, or ROR's dump .zip; "
+            "several files are read in turn, as one import."
+        ),
     ],
     country: Annotated[str | None, typer.Option(help="Only records located in these countries, e.g. DE,JP.")] = None,
     kind: Annotated[
@@ -391,11 +395,11 @@ def import_ror_command(
     keep = RecordFilter(_codes(country, upper=True), _codes(kind, upper=False))
     try:
         target = _ready_store(settings)
-        report = import_ror(source, target, load_sources(), keep, on_record=_progress)
+        report = import_ror(files, target, load_sources(), keep, on_record=_progress)
     finally:
         typer.echo("", err=True)
     for rejection in report.rejected:
-        typer.echo(f"rejected {rejection.where} {rejection.ror_id or '-'}: {rejection.message}", err=True)
+        typer.echo(f"rejected {rejection.where} {rejection.key or '-'}: {rejection.message}", err=True)
     seconds = report.seconds["total"]
     typer.echo(
         f"Read {report.read} records: imported {report.imported}, rejected {len(report.rejected)}, "

@@ -139,7 +139,7 @@ def find(text: str, fetch: FetchJson, limit: int = 20) -> list[Match]:
                (MIN(?rank) AS ?best)
         WHERE {{
           VALUES ?needle {{ {needle} }}
-          ?resource rdfs:label|skos:altLabel|schema:legalName|bkg:rorId ?value .
+          ?resource rdfs:label|skos:prefLabel|skos:altLabel|bkg:acronym|schema:legalName|bkg:rorId ?value .
           BIND(LCASE(STR(?value)) AS ?lower)
           FILTER(CONTAINS(?lower, ?needle))
           BIND(IF(?lower = ?needle, 0, IF(STRSTARTS(?lower, ?needle), 1, 2)) AS ?rank)

@@ -81,6 +81,14 @@ class BKG(DefinedNamespace):
     isni: URIRef
     fundrefId: URIRef
     registryStatus: URIRef
+    preferredGridId: URIRef
+    preferredIsni: URIRef
+    preferredFundrefId: URIRef
+    preferredWikidataEntity: URIRef
+    acronym: URIRef
+    internetDomain: URIRef
+    registeredOn: URIRef
+    recordModifiedOn: URIRef
     party: URIRef
     purpose: URIRef
     signingOf: URIRef

@@ -15,14 +15,16 @@ import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from biokg.dataset import merged_metadata
 from biokg.errors import ImportFailedError
-from biokg.namespaces import BASE, GRAPH, ID, PREFIXES
+from biokg.importing.pipeline import ImportReport, Rejection
+from biokg.importing.provenance import Registry, provenance
+from biokg.namespaces import BASE, ID, METADATA_GRAPH, PREFIXES
 from biokg.ror.mapping import (
     ROR,
     MappedRecord,
@@ -38,36 +40,25 @@ from biokg.store.base import Store, select
 from biokg.terms import text_of
 from biokg.validation import Finding, Validator, show_node
 
-ROR_GRAPH = ox.NamedNode(str(GRAPH["ror"]))
-ROR_SOURCE = ox.NamedNode(f"{ID}source/ror")
-ROR_PUBLISHER = ox.NamedNode(f"{ID}organization/research-organization-registry")
+ROR_REGISTRY = Registry(
+    key="ror",
+    title="Research Organization Registry (ROR)",
+    url="https://ror.org/",
+    licence="https://creativecommons.org/publicdomain/zero/1.0/",
+    publisher="research-organization-registry",
+    publisher_label="Research Organization Registry",
+    publisher_homepage="https://ror.org/",
+    graph_label="Organisations imported from the Research Organization Registry",
+)
+ROR_GRAPH = ROR_REGISTRY.graph
+ROR_SOURCE = ROR_REGISTRY.source
+ROR_PUBLISHER = ROR_REGISTRY.publisher_iri
 BATCH = 20_000
 """Records validated together: enough to keep the fixed cost of a validation (its store) small, few enough to
 bound memory."""
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _ORGANIZATION = ox.NamedNode(PREFIXES["bkg"] + "Organization")
 _ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A record left out, and why."""
-
-    where: str
-    ror_id: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    """What an import read, imported and left out."""
-
-    read: int = 0
-    imported: int = 0
-    filtered: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    triples: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,8 +96,8 @@ class _Index:
 class _Import:
     """One import's passes over the source."""
 
-    def __init__(self, source: Path, store: Store, sources: Sources, keep: RecordFilter) -> None:
-        self.source, self.keep = source, keep
+    def __init__(self, files: Sequence[Path], store: Store, sources: Sources, keep: RecordFilter) -> None:
+        self.files, self.keep = files, keep
         self.report = ImportReport()
         self.iri_of = _iri_resolver(store)
         self.known_places = _known_places(store)
@@ -121,7 +112,7 @@ class _Import:
 
     def index_records(self, on_record: Callable[[int], None] | None) -> None:
         report, index = self.report, self.index
-        for item in read_records(self.source):
+        for item in itertools.chain.from_iterable(read_records(file) for file in self.files):
             report.read += 1
             if on_record is not None and report.read % 1000 == 0:
                 on_record(report.read)
@@ -164,7 +155,7 @@ class _Import:
         checked_stubs: set[str] = set()
         for batch in _batches(self.records()):
             triples = [t for record in batch for t in record.triples]
-            located = {place.iri.value for record in batch for place in record.places[:1]}
+            located = {place.iri.value for record in batch for place in record.places}
             context = [t for iri in located for t in place_types.get(iri, ())]
             referenced = {other for record in batch for other in record.references}
             context += self._types_of(referenced)
@@ -252,35 +243,40 @@ class _Import:
             self.rejected[ror_id] = message
             self.report.rejected.append(Rejection(self.index.where[ror_id], ror_id, message))
 
-    def quads(self, provenance: list[ox.Triple]) -> Iterator[ox.Quad]:
-        """The import's graph, as a stream: provenance, places, stubs, then the records."""
+    def quads(self, metadata: list[ox.Quad]) -> Iterator[ox.Quad]:
+        """The metadata graph with the import's source record, then the import's graph as a stream: places,
+        stubs, then the records."""
         places = (t for place in self.index.places.values() for t in place.triples)
         records = (t for record in self.records() for t in record.triples)
-        for triple in itertools.chain(provenance, places, self.stubs(), records):
+        yield from metadata
+        for triple in itertools.chain(places, self.stubs(), records):
             self.report.triples += 1
             yield ox.Quad(triple.subject, triple.predicate, triple.object, ROR_GRAPH)
 
 
 def import_ror(
-    source: Path,
+    files: Sequence[Path],
     store: Store,
     sources: Sources,
     keep: RecordFilter = RecordFilter(),
     on_record: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import the records of `source` into the store's ROR graph, replacing what an earlier import put there."""
+    """Import the records of `files`, in order, into the store's ROR graph, replacing what an earlier import put
+    there; the source record goes into the metadata graph."""
     started = time.perf_counter()
-    run = _Import(source, store, sources, keep)
+    run = _Import(files, store, sources, keep)
     run.index_records(on_record)
     run.report.seconds["read and index"] = time.perf_counter() - started
     run.validate()
     report = run.report
     report.imported = len(run.index.where) - len(run.rejected)
-    provenance = _provenance(report.read, report.imported, len(report.rejected), source.name)
-    if run._check(provenance, {ROR_GRAPH, ROR_SOURCE, ROR_PUBLISHER}):
+    names = ", ".join(file.name for file in files)
+    record = provenance(ROR_REGISTRY, report.counts(names), report.imported)
+    if run._check([quad.triple for quad in record], {ROR_GRAPH, ROR_SOURCE, ROR_PUBLISHER}):
         raise ImportFailedError("the import's own provenance does not conform to the shapes")
     began = time.perf_counter()
-    store.replace_graphs(run.quads(provenance), graphs=[ROR_GRAPH.value])
+    metadata = merged_metadata(store, record)
+    store.replace_graphs(run.quads(metadata), graphs=[ROR_GRAPH.value, str(METADATA_GRAPH)])
     report.seconds["write"] = time.perf_counter() - began
     report.seconds["total"] = time.perf_counter() - started
     return report
@@ -328,43 +324,10 @@ def _known_places(store: Store) -> set[str]:
 def _kept(store: Store) -> list[ox.Quad]:
     """The store's data outside the ROR graph and the vocabulary graphs, which the import is validated with."""
     vocabulary = {BASE + "ontology", BASE + "shapes", ROR_GRAPH.value}
-    return [quad for quad in store.quads() if quad.graph_name.value not in vocabulary]  # type: ignore[union-attr]
-
-
-def _provenance(read: int, imported: int, rejected: int, source_name: str) -> list[ox.Triple]:
-    def t(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> ox.Triple:
-        return ox.Triple(s, ox.NamedNode(p), o)
-
-    rdf, rdfs, dcterms, prov, xsd = (PREFIXES[p] for p in ("rdf", "rdfs", "dcterms", "prov", "xsd"))
-    counts = f"{read} records read from {source_name}, {imported} imported, {rejected} rejected or left out"
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    described = {ROR_GRAPH, ROR_SOURCE, ROR_PUBLISHER}
     return [
-        t(ROR_SOURCE, rdf + "type", ox.NamedNode(PREFIXES["bkg"] + "SourceDocument")),
-        t(ROR_SOURCE, rdfs + "label", ox.Literal("Research Organization Registry (ROR)", language="en")),
-        t(ROR_SOURCE, dcterms + "title", ox.Literal("Research Organization Registry (ROR)", language="en")),
-        t(ROR_SOURCE, dcterms + "license", ox.NamedNode("https://creativecommons.org/publicdomain/zero/1.0/")),
-        t(
-            ROR_SOURCE,
-            PREFIXES["schema"] + "url",
-            ox.Literal("https://ror.org/", datatype=ox.NamedNode(xsd + "anyURI")),
-        ),
-        t(ROR_SOURCE, dcterms + "publisher", ROR_PUBLISHER),
-        t(ROR_SOURCE, PREFIXES["bkg"] + "retrievedOn", ox.Literal(now[:10], datatype=ox.NamedNode(xsd + "date"))),
-        t(ROR_PUBLISHER, rdf + "type", ox.NamedNode(PREFIXES["bkg"] + "Organization")),
-        t(ROR_PUBLISHER, rdfs + "label", ox.Literal("Research Organization Registry", language="en")),
-        t(ROR_PUBLISHER, PREFIXES["foaf"] + "homepage", ox.NamedNode("https://ror.org/")),
-        t(ROR_GRAPH, rdf + "type", ox.NamedNode(PREFIXES["bkg"] + "SourceGraph")),
-        t(
-            ROR_GRAPH,
-            rdfs + "label",
-            ox.Literal("Organisations imported from the Research Organization Registry", language="en"),
-        ),
-        t(ROR_GRAPH, prov + "wasDerivedFrom", ROR_SOURCE),
-        t(ROR_GRAPH, prov + "generatedAtTime", ox.Literal(now, datatype=ox.NamedNode(xsd + "dateTime"))),
-        t(
-            ROR_GRAPH,
-            PREFIXES["void"] + "entities",
-            ox.Literal(str(imported), datatype=ox.NamedNode(xsd + "integer")),
-        ),
-        t(ROR_GRAPH, rdfs + "comment", ox.Literal(counts, language="en")),
+        quad
+        for quad in store.quads()
+        if quad.graph_name.value not in vocabulary  # type: ignore[union-attr]
+        and not (quad.graph_name.value == str(METADATA_GRAPH) and quad.subject in described)  # type: ignore[union-attr]
     ]

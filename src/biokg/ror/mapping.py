@@ -1,15 +1,19 @@
-"""One ROR record as statements of biokg's ontology.
+"""One ROR record (schema 2, or schema 1 read as schema 2) as statements of biokg's ontology.
 
-display name -> rdfs:label (with the record's language, or "und" when it gives none); other names and acronyms
--> skos:altLabel; types -> classes; established -> bkg:foundingYear; the first location -> schema:location (a
-city); parent/child -> org:subOrganizationOf / org:hasSubOrganization; related -> org:linkedTo;
+Names: the display name -> rdfs:label; names of type label (the name in a language) -> skos:prefLabel; aliases ->
+skos:altLabel; acronyms -> bkg:acronym. A name without a language is tagged "und" (undetermined, BCP 47): ROR
+does not say, and biokg does not guess. types -> classes; established -> bkg:foundingYear; every location ->
+schema:location (a city); parent/child -> org:subOrganizationOf / org:hasSubOrganization; related -> org:linkedTo;
 predecessor/successor -> bkg:predecessor / bkg:successor; ROR, Wikidata ids -> skos:exactMatch; GRID, ISNI,
-Funder Registry ids -> bkg:gridId, bkg:isni, bkg:fundrefId; website -> foaf:homepage; status ->
-bkg:registryStatus.
+Funder Registry ids -> bkg:gridId, bkg:isni, bkg:fundrefId (a GRID id written as a grid.ac URL is read as the id),
+and the one ROR marks preferred -> bkg:preferredGridId ...; website -> foaf:homepage; Wikipedia ->
+foaf:isPrimaryTopicOf; domains -> bkg:internetDomain; status -> bkg:registryStatus; admin dates ->
+bkg:registeredOn, bkg:recordModifiedOn.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +47,23 @@ _RDF_TYPE = PREFIXES["rdf"] + "type"
 _LABEL = PREFIXES["rdfs"] + "label"
 _ALT_LABEL = PREFIXES["skos"] + "altLabel"
 _EXACT_MATCH = PREFIXES["skos"] + "exactMatch"
+NAME_PROPERTIES = {
+    "ror_display": _LABEL,
+    "label": PREFIXES["skos"] + "prefLabel",
+    "alias": _ALT_LABEL,
+    "acronym": str(BKG.acronym),
+}
+"""The property of each ROR name type; a name of several types is stated with each."""
+LINK_PROPERTIES = {"website": PREFIXES["foaf"] + "homepage", "wikipedia": PREFIXES["foaf"] + "isPrimaryTopicOf"}
+PREFERRED = {
+    "wikidata": str(BKG.preferredWikidataEntity),
+    "grid": str(BKG.preferredGridId),
+    "isni": str(BKG.preferredIsni),
+    "fundref": str(BKG.preferredFundrefId),
+}
+"""The id ROR marks preferred among an organisation's ids of one kind."""
+ADMIN_DATES = {"created": str(BKG.registeredOn), "last_modified": str(BKG.recordModifiedOn)}
+_GRID_URL = re.compile(r"^https?://(?:www\.)?grid\.ac/institutes/(grid\.[0-9]+\.[0-9a-f]+)/?$")
 
 
 class MappingError(ValueError):
@@ -90,7 +111,10 @@ def map_record(record: dict[str, Any], iri_of: IriOf) -> MappedRecord:
         raise MappingError("the record has no ror_display name")
     for name in record["names"]:
         literal = ox.Literal(str(name["value"]), language=name.get("lang") or "und")
-        say(_LABEL if name in display[:1] else _ALT_LABEL, literal)
+        kinds = set(name.get("types") or ["alias"])
+        for kind, predicate in NAME_PROPERTIES.items():
+            if kind in kinds:
+                say(predicate, literal)
     if isinstance(record.get("established"), int):
         say(
             str(BKG.foundingYear),
@@ -102,28 +126,45 @@ def map_record(record: dict[str, Any], iri_of: IriOf) -> MappedRecord:
     say(_EXACT_MATCH, _iri(record["id"], "id"))
     for external in record.get("external_ids") or []:
         kind = external.get("type")
-        values = external.get("all") or []
+        values = [_identifier(kind, value) for value in external.get("all") or []]
         if kind == "wikidata":
-            for value in values:
-                say(_EXACT_MATCH, _iri(f"http://www.wikidata.org/entity/{value}", "wikidata id"))
+            predicate = _EXACT_MATCH
+            objects: list[ox.NamedNode | ox.Literal] = [
+                _iri(f"http://www.wikidata.org/entity/{value}", "wikidata id") for value in values
+            ]
         elif kind in IDENTIFIERS:
-            for value in values:
-                say(IDENTIFIERS[kind], ox.Literal(str(value)))
+            predicate, objects = IDENTIFIERS[kind], [ox.Literal(value) for value in values]
+        else:
+            continue
+        for value in objects:
+            say(predicate, value)
+        preferred = external.get("preferred")
+        if preferred:
+            if _identifier(kind, preferred) not in values:
+                raise MappingError(f"the preferred {kind} id {preferred!r} is not one of its ids {values}")
+            say(PREFERRED[kind], objects[values.index(_identifier(kind, preferred))])
     for link in record.get("links") or []:
-        if link.get("type") == "website" and link.get("value"):
-            say(PREFIXES["foaf"] + "homepage", _iri(str(link["value"]), "website"))
+        link_property = LINK_PROPERTIES.get(str(link.get("type")))
+        if link_property and link.get("value"):
+            say(link_property, _iri(str(link["value"]), str(link["type"])))
+    for domain in record.get("domains") or []:
+        say(str(BKG.internetDomain), ox.Literal(str(domain)))
+    for event, dated in ADMIN_DATES.items():
+        day = ((record.get("admin") or {}).get(event) or {}).get("date")
+        if day:
+            say(dated, ox.Literal(str(day), datatype=ox.NamedNode(PREFIXES["xsd"] + "date")))
     for relation in record.get("relationships") or []:
-        predicate = RELATIONS.get(relation.get("type", ""))
-        if predicate is None or not relation.get("id"):
+        relation_property = RELATIONS.get(relation.get("type", ""))
+        if relation_property is None or not relation.get("id"):
             continue
         other = ror_id_of(relation["id"])
-        say(predicate, iri_of(other))
+        say(relation_property, iri_of(other))
         mapped.references[other] = str(relation.get("label") or other)
-    locations = record.get("locations") or []
-    if locations:
-        mapped.places = places_of(locations[0])
-        if mapped.places:
-            say(PREFIXES["schema"] + "location", mapped.places[0].iri)
+    for location in record.get("locations") or []:
+        places = places_of(location)
+        if places:
+            say(PREFIXES["schema"] + "location", places[0].iri)
+            mapped.places += [place for place in places if place not in mapped.places]
     return mapped
 
 
@@ -136,6 +177,13 @@ def stub_triples(ror_id: str, label: str, iri_of: IriOf) -> list[ox.Triple]:
         ox.Triple(subject, ox.NamedNode(str(BKG.rorId)), ox.Literal(ror_id)),
         ox.Triple(subject, ox.NamedNode(_EXACT_MATCH), ox.NamedNode(ROR + ror_id)),
     ]
+
+
+def _identifier(kind: str, value: object) -> str:
+    """An id as the shapes expect it: a GRID id written as its grid.ac URL is the id it names."""
+    text = str(value).strip()
+    match = _GRID_URL.match(text) if kind == "grid" else None
+    return match.group(1) if match else text
 
 
 def _iri(value: str, what: str) -> ox.NamedNode:

@@ -1,7 +1,8 @@
 """Reading ROR records: JSON Lines (plain or gzip), a folder of JSON files, or ROR's published zip dump.
 
 Records are yielded one at a time with where they were found, so that a line that is not JSON is reported with
-its line number instead of stopping the import.
+its line number instead of stopping the import. Schema 1 records are read as schema 2 (`schema1.as_schema2`). A
+dump from Zenodo holds the same records in both schemas; only its schema 2 file is read then.
 """
 
 from __future__ import annotations
@@ -11,20 +12,12 @@ import io
 import json
 import zipfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from biokg.errors import NotFoundError
-
-
-@dataclass(frozen=True)
-class Read:
-    """One record read, or the reason it could not be (`record` is None then)."""
-
-    where: str
-    record: dict[str, Any] | None
-    problem: str = ""
+from biokg.importing.records import Read
+from biokg.ror.schema1 import as_schema2, is_schema1
 
 
 def read_records(source: Path) -> Iterator[Read]:
@@ -37,7 +30,7 @@ def read_records(source: Path) -> Iterator[Read]:
         raise NotFoundError(f"no ROR records at {source}")
     if source.suffix == ".zip":
         with zipfile.ZipFile(source) as archive:
-            for member in sorted(archive.namelist()):
+            for member in _dump_members(archive.namelist()):
                 where = f"{source.name}:{member}"
                 if member.endswith(".jsonl"):
                     with archive.open(member) as stream:
@@ -57,6 +50,13 @@ def read_records(source: Path) -> Iterator[Read]:
             yield from _json_lines(stream, source.name)
         return
     yield from _json_document(source.read_bytes(), source.name)
+
+
+def _dump_members(names: list[str]) -> list[str]:
+    """The record files of a zip: its schema 2 files when it has both schemas, as ROR's Zenodo dumps do."""
+    records = sorted(name for name in names if name.endswith((".json", ".jsonl")))
+    schema2 = [name for name in records if "schema_v2" in name]
+    return schema2 or records
 
 
 def _json_lines(stream: IO[bytes], where: str) -> Iterator[Read]:
@@ -88,6 +88,10 @@ def _json_document(data: bytes, where: str) -> Iterator[Read]:
 def _checked(record: Any, where: str) -> Read:
     if not isinstance(record, dict):
         return Read(where, None, "not a ROR record: expected a JSON object")
-    if not isinstance(record.get("id"), str) or not isinstance(record.get("names"), list):
-        return Read(where, None, "not a ROR schema 2 record: 'id' and 'names' are required")
+    if not isinstance(record.get("id"), str):
+        return Read(where, None, "not a ROR record: 'id' is required")
+    if is_schema1(record):
+        return Read(where, as_schema2(record))
+    if not isinstance(record.get("names"), list):
+        return Read(where, None, "not a ROR record: 'names' (schema 2) or 'name' (schema 1) is required")
     return Read(where, record)

@@ -34,6 +34,7 @@ FIELDS: dict[str, int] = {
     PREFIXES["foaf"] + "name": 0,
     _SCHEMA + "legalName": 0,
     _SKOS + "altLabel": 1,
+    str(BKG.acronym): 1,
     _SCHEMA + "alternateName": 1,
     _SCHEMA + "description": 2,
     PREFIXES["dcterms"] + "description": 2,

@@ -1,0 +1,1 @@
+"""The import pipeline every registry importer shares: records read, mapped, validated, loaded whole."""
