@@ -5,10 +5,10 @@ skos:altLabel; acronyms -> bkg:acronym. A name without a language is tagged "und
 does not say, and biokg does not guess. types -> classes; established -> bkg:foundingYear; every location ->
 schema:location (a city); parent/child -> org:subOrganizationOf / org:hasSubOrganization; related -> org:linkedTo;
 predecessor/successor -> bkg:predecessor / bkg:successor; ROR, Wikidata ids -> skos:exactMatch; GRID, ISNI,
-Funder Registry ids -> bkg:gridId, bkg:isni, bkg:fundrefId (a GRID id written as a grid.ac URL is read as the id),
-and the one ROR marks preferred -> bkg:preferredGridId ...; website -> foaf:homepage; Wikipedia ->
-foaf:isPrimaryTopicOf; domains -> bkg:internetDomain; status -> bkg:registryStatus; admin dates ->
-bkg:registeredOn, bkg:recordModifiedOn.
+Funder Registry ids -> bkg:gridId, bkg:isni, bkg:fundrefId (a GRID id written as a grid.ac URL is read as the
+id, an ISNI spaced otherwise is written in groups of four), and the one ROR marks preferred ->
+bkg:preferredGridId ...; website -> foaf:homepage; Wikipedia -> foaf:isPrimaryTopicOf; domains ->
+bkg:internetDomain; status -> bkg:registryStatus; admin dates -> bkg:registeredOn, bkg:recordModifiedOn.
 """
 
 from __future__ import annotations
@@ -180,10 +180,16 @@ def stub_triples(ror_id: str, label: str, iri_of: IriOf) -> list[ox.Triple]:
 
 
 def _identifier(kind: str, value: object) -> str:
-    """An id as the shapes expect it: a GRID id written as its grid.ac URL is the id it names."""
+    """An id as the shapes expect it: a GRID id written as its grid.ac URL is the id it names, and an ISNI's
+    sixteen characters are written in groups of four however the record spaces them."""
     text = str(value).strip()
     match = _GRID_URL.match(text) if kind == "grid" else None
-    return match.group(1) if match else text
+    if match:
+        return match.group(1)
+    packed = text.replace(" ", "")
+    if kind == "isni" and re.fullmatch(r"[0-9]{15}[0-9X]", packed):
+        return " ".join(packed[start : start + 4] for start in range(0, 16, 4))
+    return text
 
 
 def _iri(value: str, what: str) -> ox.NamedNode:
