@@ -20,6 +20,7 @@ from biokg.engine import QueryJob, json_fetcher
 from biokg.engine.answers import ResultTable, read_solutions
 from biokg.errors import BiokgError, NonConformingDataError, ParameterError
 from biokg.formats import ResultKind, choose_format, format_named, formats_of, names_of
+from biokg.importing.matching import match_counts, uncertain_matches
 from biokg.linked.dumps import write_dumps
 from biokg.namespaces import compact, expand
 from biokg.ror.importer import RecordFilter, import_ror
@@ -416,6 +417,29 @@ def _codes(text: str | None, upper: bool) -> frozenset[str]:
 
 def _progress(records: int) -> None:
     typer.echo(f"\rRead {records:,} records ...", err=True, nl=False)
+
+
+@app.command()
+def matches(
+    uncertain: Annotated[
+        bool, typer.Option("--uncertain", help="List each name whose ROR organisation is not certain.")
+    ] = False,
+    store: StoreDir = None,
+) -> None:
+    """How the organisations that trials and medicines name were matched with ROR's, and which are uncertain.
+
+    A name is linked at import only when it is a name of exactly one ROR organisation. The uncertain ones are
+    listed for a curator, never merged: link one by stating skos:exactMatch <https://ror.org/...> in a graph.
+    """
+    target = _ready_embedded(_settings(store=store))
+    figures = match_counts(target.oxigraph)
+    typer.echo(
+        f"{figures.linked} organisations named by trials and medicines are ROR organisations; "
+        f"{figures.minted} are not matched, {figures.uncertain} of them with uncertain candidates."
+    )
+    if uncertain:
+        rows = [[c.name, compact(c.organisation), c.label, c.reason] for c in uncertain_matches(target.oxigraph)]
+        typer.echo(render_table(["name", "candidate", "its name", "why it is not certain"], rows))
 
 
 @app.command()

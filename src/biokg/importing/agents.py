@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from biokg.importing.matching import Matcher
+from biokg.importing.matching import MINTED, Matcher
 from biokg.namespaces import BKG, ID, PREFIXES
 
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -46,7 +46,7 @@ class NamedAgents:
         if known is not None:
             self.linked[name] = ox.NamedNode(known)
             return self.linked[name]
-        return self._mint(f"{ID}organization/named-", name, kind or ox.NamedNode(str(BKG.Organization)))
+        return self._mint(MINTED, name, kind or ox.NamedNode(str(BKG.Organization)))
 
     def person(self, name: str) -> ox.NamedNode:
         return self._mint(f"{ID}person/named-", name, ox.NamedNode(str(BKG.Person)))
