@@ -12,15 +12,18 @@ from typing import Annotated
 import typer
 
 from biokg.canned import Catalogue, describe_parameters
+from biokg.clinicaltrials.importer import import_clinicaltrials
 from biokg.config import Settings
 from biokg.curation import SourceRecord, difference, located, new_source_file
 from biokg.curation import find as find_resources
 from biokg.dataset import check_load, ensure_loaded, load_quads, load_validated, merged_metadata, parse_for_load
+from biokg.ema.importer import import_ema
 from biokg.engine import QueryJob, json_fetcher
 from biokg.engine.answers import ResultTable, read_solutions
 from biokg.errors import BiokgError, NonConformingDataError, ParameterError
 from biokg.formats import ResultKind, choose_format, format_named, formats_of, names_of
 from biokg.importing.matching import match_counts, uncertain_matches
+from biokg.importing.pipeline import ImportReport
 from biokg.linked.dumps import write_dumps
 from biokg.namespaces import compact, expand
 from biokg.ror.importer import RecordFilter, import_ror
@@ -407,6 +410,44 @@ def import_ror_command(
         f"left out by the filter {report.filtered}; {report.triples} triples into graph:ror of the {target.name} "
         f"in {seconds:.1f} s ({report.read / seconds:,.0f} records/s, {report.triples / seconds:,.0f} triples/s; "
         f"validation {report.seconds.get('validate', 0):.1f} s)."
+    )
+
+
+@import_app.command("clinicaltrials")
+def import_clinicaltrials_command(
+    file: Annotated[Path, typer.Argument(help="A CSV export of ClinicalTrials.gov's search (its standard columns).")],
+    store: StoreDir = None,
+) -> None:
+    """Import studies into the graph https://w3id.org/biokg/graph/clinicaltrials, replacing an earlier import.
+
+    Sponsors and collaborators are linked to their ROR organisation when the match is certain (import ROR
+    first); rejected records are listed with their line and reason.
+    """
+    target = _ready_embedded(_settings(store=store))
+    _report_import(import_clinicaltrials(file, target, load_sources()), "studies", "clinicaltrials", target)
+
+
+@import_app.command("ema")
+def import_ema_command(
+    file: Annotated[Path, typer.Argument(help="EMA's EPAR medicines table (.xlsx), as EMA publishes it.")],
+    store: StoreDir = None,
+) -> None:
+    """Import medicines into the graph https://w3id.org/biokg/graph/ema, replacing an earlier import.
+
+    Holders are linked to their ROR organisation when the match is certain (import ROR first); rejected
+    records are listed with their row and reason.
+    """
+    target = _ready_embedded(_settings(store=store))
+    _report_import(import_ema(file, target, load_sources()), "medicines", "ema", target)
+
+
+def _report_import(report: ImportReport, records: str, graph: str, target: EmbeddedStore) -> None:
+    for rejection in report.rejected:
+        typer.echo(f"rejected {rejection.where} {rejection.key or '-'}: {rejection.message}", err=True)
+    typer.echo(
+        f"Read {report.read} {records}: imported {report.imported}, rejected {len(report.rejected)}; "
+        f"{report.triples} triples into graph:{graph} of the {target.name} in {report.seconds['total']:.1f} s; "
+        f"{report.linked} organisation names linked to ROR."
     )
 
 

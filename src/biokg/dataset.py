@@ -44,8 +44,9 @@ def sources_stamp(sources: Sources) -> str:
 
 
 def load_validated(store: Store, sources: Sources, on_progress: Progress | None = None) -> int:
-    """Validate the sources and, only if they conform, replace their graphs in `store`; gives the quads written."""
-    quads = [*sources.ontology, *sources.shapes, *sources.data]
+    """Validate the sources and, only if they conform, replace their graphs in `store`; gives the quads written.
+    The metadata graph is merged (merged_metadata), so the source records of imports stay."""
+    quads = merged_metadata(store, [*sources.ontology, *sources.shapes, *sources.data])
     _refuse_unless_conforming(sources, sources.data)
     if isinstance(store, EmbeddedStore):
         store.replace_graphs(quads, on_progress, stamp=sources_stamp(sources))
@@ -103,7 +104,16 @@ def load_quads(store: Store, quads: Sequence[ox.Quad], sources: Sources, on_prog
         store.replace_graphs(quads, on_progress)
         return
     check = change_check(store, quads, Validator(sources.shapes, sources.ontology))
-    store.replace_graphs(quads, on_progress, check=check)  # no stamp: it no longer holds just the shipped sources
+    store.replace_graphs(quads, on_progress, stamp=kept_stamp(store, replaced, sources), check=check)
+
+
+def kept_stamp(
+    store: EmbeddedStore, replaced: Iterable[ox.NamedNode | ox.BlankNode | ox.DefaultGraph], sources: Sources
+) -> str | None:
+    """The store's stamp after a load that replaces `replaced`: kept while the shipped sources' graphs stay as
+    they were (the metadata graph is merged, not replaced), else none, so that they are loaded again."""
+    shipped = {quad.graph_name for quad in [*sources.ontology, *sources.shapes, *sources.data]}
+    return store.stamp if not (set(replaced) - {METADATA_GRAPH}) & shipped else None
 
 
 def check_load(store: EmbeddedStore, quads: Sequence[ox.Quad], sources: Sources) -> None:

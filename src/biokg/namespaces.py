@@ -171,6 +171,78 @@ class BKG(DefinedNamespace):
     winner: URIRef
     derivation: URIRef
 
+    # clinical studies (biokg.clinicaltrials)
+    ClinicalStudy: URIRef
+    ClinicalTrial: URIRef
+    StudyAssociation: URIRef
+    nctId: URIRef
+    otherStudyId: URIRef
+    studyStatus: URIRef
+    studyType: URIRef
+    phase: URIRef
+    intervention: URIRef
+    enrollment: URIRef
+    primaryCompletionDate: URIRef
+    firstPosted: URIRef
+    lastUpdatePosted: URIRef
+    collaborator: URIRef
+    LeadSponsor: URIRef
+    Collaborator: URIRef
+    StudyStatusScheme: URIRef
+    StudyNotYetRecruiting: URIRef
+    StudyRecruiting: URIRef
+    StudyEnrollingByInvitation: URIRef
+    StudyActiveNotRecruiting: URIRef
+    StudyCompleted: URIRef
+    StudyTerminated: URIRef
+    StudyWithdrawn: URIRef
+    StudyWithheld: URIRef
+    ExpandedAccessAvailable: URIRef
+    StudyPhaseScheme: URIRef
+    EarlyPhase1: URIRef
+    Phase1: URIRef
+    Phase2: URIRef
+    Phase3: URIRef
+    Phase4: URIRef
+    PhaseNotApplicable: URIRef
+    StudyTypeScheme: URIRef
+    InterventionalStudy: URIRef
+    ObservationalStudy: URIRef
+    ExpandedAccess: URIRef
+    # medicines (biokg.ema)
+    Medicine: URIRef
+    MarketingAuthorisation: URIRef
+    AuthorisationRefusal: URIRef
+    emaProductNumber: URIRef
+    medicineCategory: URIRef
+    authorisationStatus: URIRef
+    atcCode: URIRef
+    atcVetCode: URIRef
+    therapeuticArea: URIRef
+    pharmacotherapeuticGroup: URIRef
+    targetSpecies: URIRef
+    orphanMedicine: URIRef
+    biosimilar: URIRef
+    generic: URIRef
+    conditionalApproval: URIRef
+    exceptionalCircumstances: URIRef
+    acceleratedAssessment: URIRef
+    additionalMonitoring: URIRef
+    opinionDate: URIRef
+    latestDecisionDate: URIRef
+    eparRevisionNumber: URIRef
+    eparRevisionDate: URIRef
+    authorises: URIRef
+    refusalOf: URIRef
+    holder: URIRef
+    applicant: URIRef
+    MedicineCategoryScheme: URIRef
+    HumanUse: URIRef
+    VeterinaryUse: URIRef
+    AuthorisationStatusScheme: URIRef
+    Authorised: URIRef
+    Withdrawn: URIRef
+    Refused: URIRef
 
 # One prefix per kind of entity, so that `organization:biom` reads well and works in every SPARQL engine
 # (escaped slashes in local names, `id:organization\/biom`, do not).
@@ -190,6 +262,10 @@ ENTITY_KINDS: dict[str, str] = {
     "project": "project/",
     "prize": "prize/",
     "preference": "preference/",
+    "study": "study/",
+    "medicine": "medicine/",
+    "authorisation": "authorisation/",
+    "refusal": "refusal/",
     "source": "source/",
     "city": "place/city/",
     "region": "place/region/",
