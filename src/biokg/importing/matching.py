@@ -23,7 +23,9 @@ from biokg.search.index import fold
 ROR_GRAPH = ox.NamedNode(str(GRAPH["ror"]))
 NAMING_GRAPHS = (ox.NamedNode(str(GRAPH["clinicaltrials"])), ox.NamedNode(str(GRAPH["ema"])))
 """The graphs of the registries whose records name organisations by name."""
-MINTED = f"{ID}organization/named-"
+ORGANISATIONS = f"{ID}organization/"
+"""The ROR graph also describes places; only its organisations' names are matched."""
+MINTED = f"{ORGANISATIONS}named-"
 """Where the organisations named by trials and medicines but not linked to ROR are minted (importing.agents)."""
 NAME_PROPERTIES = tuple(
     ox.NamedNode(PREFIXES[prefix] + name)
@@ -94,9 +96,14 @@ class Matcher:
         matcher = cls()
         for predicate in NAME_PROPERTIES:
             for quad in store.quads_for_pattern(None, predicate, None, ROR_GRAPH):
-                if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.Literal):
+                subject = quad.subject
+                if (
+                    isinstance(subject, ox.NamedNode)
+                    and subject.value.startswith(ORGANISATIONS)
+                    and isinstance(quad.object, ox.Literal)
+                ):
                     kind = "display" if predicate == NAME_PROPERTIES[0] else "alias" if predicate == _ALIAS else ""
-                    matcher.add(quad.subject.value, quad.object.value, kind)
+                    matcher.add(subject.value, quad.object.value, kind)
         return matcher
 
     def add(self, organisation: str, name: str, kind: str = "") -> None:
