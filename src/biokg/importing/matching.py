@@ -32,6 +32,7 @@ NAME_PROPERTIES = tuple(
     for prefix, name in (("rdfs", "label"), ("skos", "prefLabel"), ("skos", "altLabel"))
 )
 _ALIAS = NAME_PROPERTIES[2]
+_PARENT = ox.NamedNode(PREFIXES["org"] + "subOrganizationOf")
 _LEGAL_FORMS = re.compile(
     r"\b(inc|incorporated|ltd|limited|llc|plc|corp|corporation|co|company|gmbh|ag|sa|sas|sarl|srl|spa|bv|nv|"
     r"ab|as|aps|oy|kk|kg|se|eeig|pty|pte|lp|llp)\b"
@@ -89,11 +90,15 @@ class Matcher:
     """Each key, the organisations with an alias of that key."""
     labels: dict[str, str] = field(default_factory=dict)
     """Each organisation's display name."""
+    parented: set[str] = field(default_factory=set)
+    """The organisations with a parent organisation."""
 
     @classmethod
     def of_store(cls, store: ox.Store) -> Matcher:
         """The names of the organisations in the ROR graph of `store`."""
         matcher = cls()
+        parents = store.quads_for_pattern(None, _PARENT, None, ROR_GRAPH)
+        matcher.parented = {quad.subject.value for quad in parents if isinstance(quad.subject, ox.NamedNode)}
         for predicate in NAME_PROPERTIES:
             for quad in store.quads_for_pattern(None, predicate, None, ROR_GRAPH):
                 subject = quad.subject
@@ -107,10 +112,22 @@ class Matcher:
         return matcher
 
     def add(self, organisation: str, name: str, kind: str = "") -> None:
-        """One of an organisation's names: its `display` name, an `alias`, or (the default) a name in a language."""
+        """One of an organisation's names: its `display` name, an `alias`, or (the default) a name in a language.
+
+        The name of a company with a parent that is its display name without ROR's "(Country)" suffix ("Abbott"
+        of "Abbott (Brazil)", part of "Abbott (United States)") is the group's name as much as its country
+        company's: it counts as an alias. Display names and parents come first (of_store reads them first)."""
         key = key_of(name)
+        display = self.labels.get(organisation, "")
+        group_name = (
+            kind == ""
+            and organisation in self.parented
+            and display.endswith(")")
+            and key == key_of(display.rsplit(" (", 1)[0])
+        )
         if key:
-            (self.aliases if kind == "alias" else self.organisations).setdefault(key, set()).add(organisation)
+            alias = kind == "alias" or group_name
+            (self.aliases if alias else self.organisations).setdefault(key, set()).add(organisation)
         if kind == "display" or organisation not in self.labels:
             self.labels[organisation] = name
 
