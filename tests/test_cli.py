@@ -20,7 +20,7 @@ def biokg(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
 def test_validate_the_shipped_graph_exits_0() -> None:
     result = biokg("validate")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "The graph conforms to the shapes (2647 triples checked)."
+    assert result.stdout.splitlines()[-1] == "The graph conforms to the shapes (2733 triples checked)."
 
 
 def test_validate_a_broken_turtle_file_exits_1_with_file_line_and_column(tmp_path: Path) -> None:

@@ -260,7 +260,7 @@ def test_degrees_make_a_person_and_a_title_before_a_company_does_not(reads: list
 
 
 def test_the_people_among_the_sample_sponsors_and_collaborators(reads: list[Read]) -> None:
-    people = Counter()
+    people: Counter[tuple[str, str]] = Counter()
     for read in reads:
         assert read.record is not None
         names = {"sponsor": [read.record["Sponsor"]], "collaborator": read.record["Collaborators"].split("|")}

@@ -320,7 +320,7 @@ def expected_statements(raw: dict[str, Any]) -> set[tuple[str, str, str]]:
     if raw.get("established"):
         said.add((BKG + "foundingYear", str(raw["established"]), ""))
     if "name" in raw:  # schema 1
-        names = [(raw["name"], "", (rdfs + "label", skos + "prefLabel"))]
+        names: list[tuple[str, str, tuple[str, ...]]] = [(raw["name"], "", (rdfs + "label", skos + "prefLabel"))]
         names += [(alias, "", (skos + "altLabel",)) for alias in raw["aliases"]]
         names += [(acronym, "", (BKG + "acronym",)) for acronym in raw["acronyms"]]
         names += [(label["label"], label["iso639"], (skos + "prefLabel",)) for label in raw["labels"]]

@@ -366,7 +366,7 @@ def export(
         output.write_bytes(data)
 
 
-import_app = typer.Typer(help="Import organisations from public registries into their own named graph.")
+import_app = typer.Typer(help="Import public registries (ROR, ClinicalTrials.gov, EMA), each into its own graph.")
 app.add_typer(import_app, name="import")
 
 

@@ -244,6 +244,7 @@ class BKG(DefinedNamespace):
     Withdrawn: URIRef
     Refused: URIRef
 
+
 # One prefix per kind of entity, so that `organization:biom` reads well and works in every SPARQL engine
 # (escaped slashes in local names, `id:organization\/biom`, do not).
 ENTITY_KINDS: dict[str, str] = {

@@ -37,6 +37,7 @@ from biokg.ror.places import PlaceStub
 from biokg.ror.records import read_records
 from biokg.sources import Sources
 from biokg.store.base import Store, select
+from biokg.store.embedded import EmbeddedStore
 from biokg.terms import text_of
 from biokg.validation import Finding, Validator, show_node
 
@@ -276,7 +277,11 @@ def import_ror(
         raise ImportFailedError("the import's own provenance does not conform to the shapes")
     began = time.perf_counter()
     metadata = merged_metadata(store, record)
-    store.replace_graphs(run.quads(metadata), graphs=[ROR_GRAPH.value, str(METADATA_GRAPH)])
+    graphs = [ROR_GRAPH.value, str(METADATA_GRAPH)]
+    if isinstance(store, EmbeddedStore):  # the shipped sources' graphs stay as they were: so does the stamp
+        store.replace_graphs(run.quads(metadata), graphs=graphs, stamp=store.stamp)
+    else:
+        store.replace_graphs(run.quads(metadata), graphs=graphs)
     report.seconds["write"] = time.perf_counter() - began
     report.seconds["total"] = time.perf_counter() - started
     return report

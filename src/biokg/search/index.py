@@ -89,6 +89,9 @@ class Entry:
     classes: tuple[str, ...] = ()
     """Every class it belongs to, the asserted ones and their superclasses."""
     country: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+    """(text, language) of its rdfs:label statements, which it is shown by before its other names (a ROR
+    record's display name "Tubulis (Germany)" before the name "Tubulis" it gives in a language)."""
 
 
 @dataclass(frozen=True)
@@ -279,7 +282,7 @@ def _filtered(class_iri: str | None, country: str | None) -> tuple[str, tuple[st
 def _display_label(entry: Entry) -> tuple[str, str]:
     """The label a resource is shown by, and its language: its first name in the preferred language, else any
     name, else its IRI's words."""
-    names = sorted((text, language) for text, field, language in entry.names if field == 0)
+    names = sorted(entry.labels) or sorted((text, language) for text, field, language in entry.names if field == 0)
     for language in _LANGUAGE_ORDER:
         found = [text for text, lang in names if lang == language]
         if found:
@@ -296,6 +299,7 @@ def _display_type(types: tuple[str, ...]) -> str | None:
 def _entries(store: Store) -> Iterator[Entry]:
     """Every resource of the store with a type or an indexed name, with its classes and its country."""
     names: dict[str, list[tuple[str, int, str]]] = {}
+    labels: dict[str, list[tuple[str, str]]] = {}
     for subject, predicate, value in _rows(
         store,
         f"""
@@ -304,6 +308,8 @@ def _entries(store: Store) -> Iterator[Entry]:
     ):
         language = value.language if isinstance(value, ox.Literal) else None
         names.setdefault(subject.value, []).append((value.value, FIELDS[predicate.value], language or ""))
+        if predicate.value == _RDFS + "label":
+            labels.setdefault(subject.value, []).append((value.value, language or ""))
     types: dict[str, set[str]] = {}
     for subject, kind in _rows(store, "SELECT DISTINCT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"):
         types.setdefault(subject.value, set()).add(kind.value)
@@ -319,6 +325,7 @@ def _entries(store: Store) -> Iterator[Entry]:
             asserted,
             tuple(sorted(_closure(asserted, parents))),
             _country(iri, located, inside, countries),
+            tuple(sorted(labels.get(iri, ()))),
         )
 
 
