@@ -403,3 +403,13 @@ def test_a_schema1_address_with_a_state_is_in_its_iso_region(imported_all: Embed
     located = "<https://schema.org/location>/<https://schema.org/containedInPlace>"
     city = values(imported_all, f"SELECT ?region WHERE {{ <{ID}organization/ror-02rcfyf15> {located} ?region }}")
     assert city == [f"{ID}place/region/us-ny"]
+
+
+def test_a_zenodo_dump_with_both_schemas_is_read_once_from_its_schema_2_file(tmp_path: Path) -> None:
+    records = [json.loads(line) for line in FIXTURE.read_text().splitlines()][:3]
+    old = [json.loads(line) for line in SCHEMA1.read_text().splitlines()][:3]
+    dump = tmp_path / "v1.50-2024-07-29-ror-data.zip"
+    with zipfile.ZipFile(dump, "w") as archive:  # ROR's Zenodo layout: the same records in both schemas
+        archive.writestr("v1.50-2024-07-29-ror-data.json", json.dumps(old))
+        archive.writestr("v1.50-2024-07-29-ror-data_schema_v2.json", json.dumps(records))
+    assert [read.record["id"] for read in read_records(dump) if read.record] == [r["id"] for r in records]
