@@ -113,7 +113,7 @@ def main() -> None:
             print(f"{step:28s} {took:8.1f}")
         if seconds:
             print(f"{'all three, with validation':28s} {total:8.1f}")
-        print(f"{'oxigraph load of the dump':28s} {loaded:8.1f}   (ratio {total / loaded:.1f}x)\n")
+            print(f"{'oxigraph load of the dump':28s} {loaded:8.1f}   (ratio {total / loaded:.1f}x)\n")
 
         servers = [
             subprocess.Popen(
