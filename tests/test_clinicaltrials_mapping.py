@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -18,8 +19,8 @@ from biokg.namespaces import ID, PREFIXES
 from biokg.sources import Sources
 from biokg.validation import validate_quads
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "data" / "clinicaltrials" / "ctg-studies-sample.csv"
-pytestmark = pytest.mark.skipif(not SAMPLE.is_file(), reason=f"the sample export is not at {SAMPLE}")
+SAMPLE_GZ = Path(__file__).parent / "registries" / "ctg-studies-sample.csv.gz"
+"""The shared sample export (../shared/data/clinicaltrials), committed compressed so that CI has it."""
 SHOWN = {  # the prefixes the expected statements are written with
     "study:": str(ID) + "study/",
     "organization:": str(ID) + "organization/",
@@ -88,8 +89,16 @@ def statements(triples: Iterable[ox.Triple]) -> set[tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def reads() -> list[Read]:
-    return list(read_studies(SAMPLE))
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample export under its own name, as the importer reads it."""
+    path = tmp_path_factory.mktemp("ctg") / "ctg-studies-sample.csv"
+    path.write_bytes(gzip.decompress(SAMPLE_GZ.read_bytes()))
+    return path
+
+
+@pytest.fixture(scope="module")
+def reads(sample: Path) -> list[Read]:
+    return list(read_studies(sample))
 
 
 @pytest.fixture(scope="module")
@@ -338,8 +347,8 @@ def test_a_file_without_the_columns_read_is_one_problem_naming_them(tmp_path: Pa
     assert read.problem.endswith("'First Posted', 'Last Update Posted'")
 
 
-def test_a_row_that_does_not_fit_the_header_is_a_problem_at_its_line(tmp_path: Path) -> None:
-    header, withheld = SAMPLE.read_text(encoding="utf-8").splitlines()[:2]
+def test_a_row_that_does_not_fit_the_header_is_a_problem_at_its_line(tmp_path: Path, sample: Path) -> None:
+    header, withheld = sample.read_text(encoding="utf-8").splitlines()[:2]
     export = tmp_path / "studies.csv"
     export.write_text(f"{header}\n{withheld.replace(',', ' ', 3)}\n\n{withheld}\n", encoding="utf-8")
     first, second = read_studies(export)
@@ -352,8 +361,8 @@ def test_a_row_that_does_not_fit_the_header_is_a_problem_at_its_line(tmp_path: P
     assert second.record["NCT Number"] == "NCT06964854"
 
 
-def test_a_file_that_is_not_utf8_stops_with_a_problem_after_the_rows_read(tmp_path: Path) -> None:
-    header, withheld = SAMPLE.read_text(encoding="utf-8").splitlines()[:2]
+def test_a_file_that_is_not_utf8_stops_with_a_problem_after_the_rows_read(tmp_path: Path, sample: Path) -> None:
+    header, withheld = sample.read_text(encoding="utf-8").splitlines()[:2]
     export = tmp_path / "studies.csv"
     export.write_bytes(f"{header}\n{withheld}\n".encode() + b"NCT0\xff\n")
     withheld_read, undecodable = read_studies(export)
