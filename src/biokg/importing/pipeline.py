@@ -91,7 +91,7 @@ def import_records(
     for _round in range(_ROUNDS):
         records = [record for _where, record in mapped.values()]
         report.imported = len(records)
-        report.linked = len({name for name in agents.linked})
+        report.linked = len(agents.linked)
         quads = _quads(records, registry, agents, report.counts(files))
         try:
             load_quads(store, quads, sources)
