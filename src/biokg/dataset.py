@@ -45,10 +45,12 @@ def sources_stamp(sources: Sources) -> str:
 
 def load_validated(store: Store, sources: Sources, on_progress: Progress | None = None) -> int:
     """Validate the sources and, only if they conform, replace their graphs in `store`; gives the quads written.
-    The metadata graph is merged (merged_metadata), so the source records of imports stay."""
-    quads = merged_metadata(store, [*sources.ontology, *sources.shapes, *sources.data])
+    An embedded store's metadata graph is merged (merged_metadata), so the source records of its imports stay; a
+    remote store, which is never stamped, is not read first."""
+    quads = [*sources.ontology, *sources.shapes, *sources.data]
     _refuse_unless_conforming(sources, sources.data)
     if isinstance(store, EmbeddedStore):
+        quads = merged_metadata(store, quads)
         store.replace_graphs(quads, on_progress, stamp=sources_stamp(sources))
     else:
         store.replace_graphs(quads, on_progress)
