@@ -1264,8 +1264,9 @@ def test_an_injection_string_comes_back_as_a_plain_literal_that_matches_nothing(
 
 def test_a_repeated_parameter_binds_each_value_and_defaults_apply_when_missing() -> None:
     bound = CATALOGUE.get("organisations").bind({"place": ["region:jp-27", "region:de-by"]})
-    places = f"<{ID}place/region/jp-27> <{ID}place/region/de-by>"
-    assert f"VALUES ?__place_iri {{ {places} }}" in bound.text
+    kind = f"<{BKG}Organization>"
+    rows = f"(<{ID}place/region/jp-27> {kind}) (<{ID}place/region/de-by> {kind})"
+    assert f"VALUES (?_place_iri ?__kind_iri) {{ {rows} }}" in bound.text
     assert f"VALUES ?_org_iri {{ <{BIOM}> }}" in CATALOGUE.get("partners-of").bind({}).text
 
 
@@ -1369,16 +1370,24 @@ def test_the_listing_and_openapi_describe_every_query_with_typed_parameters(clie
     listing = client.get("/api/queries").json()
     assert [query["name"] for query in listing] == sorted(EXPECTED)
     organisations = next(query for query in listing if query["name"] == "organisations")
-    assert organisations["parameters"][0]["choices"] == [
+    assert organisations["parameters"][1]["choices"] == [
         BKG + name
         for name in (
+            "Organization",
+            "Archive",
             "ClusterManagementOrganization",
+            "Company",
+            "EducationalOrganization",
             "FormalOrganization",
+            "Funder",
             "GovernmentBody",
+            "HealthcareOrganization",
             "Incubator",
             "Network",
             "NonprofitOrganization",
-            "Organization",
+            "ResearchFacility",
+            "ResearchInstitute",
+            "University",
         )
     ]
     openapi = client.get("/openapi.json").json()
@@ -1395,8 +1404,8 @@ def test_the_listing_and_openapi_describe_every_query_with_typed_parameters(clie
         "style": "form",
         "explode": True,
     }
-    kind = openapi["paths"]["/api/queries/organisations"]["get"]["parameters"][0]
-    assert kind["schema"]["items"]["enum"] == organisations["parameters"][0]["choices"]
+    kind = openapi["paths"]["/api/queries/organisations"]["get"]["parameters"][1]
+    assert kind["schema"]["items"]["enum"] == organisations["parameters"][1]["choices"]
 
 
 def test_each_query_has_a_page_with_a_form_the_answer_and_the_sparql(client: TestClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,10 +76,12 @@ class CannedQuery:
     def bind(
         self, given: Mapping[str, Sequence[str]], choices: Mapping[str, tuple[str, ...]] | None = None
     ) -> BoundQuery:
-        """The query with each parameter's values (or its default) bound as RDF terms in a VALUES block.
+        """The query with each parameter's values (or its default) bound as RDF terms in one VALUES block.
 
-        Several values for one parameter become several rows of its VALUES block. `choices` are the allowed
-        values of parameters whose choices are computed from the data.
+        Several values for one parameter become several rows; several parameters are columns of the same block,
+        every combination of their values a row (what joining a block per parameter gives, and the one form with
+        which Virtuoso follows paths from values of two parameters). `choices` are the allowed values of
+        parameters whose choices are computed from the data.
         """
         known = {parameter.name for parameter in self.parameters} | ({PAGE} if self.pagination else set())
         unknown = sorted(set(given) - known)
@@ -86,7 +89,7 @@ class CannedQuery:
             takes = ", ".join(sorted(known)) or "no parameters"
             raise ParameterError(f"query {self.name!r} has no parameter {unknown[0]!r}; it takes: {takes}")
         allowed = {**self.choices, **(choices or {})}
-        blocks = []
+        bound: dict[str, list[str]] = {}
         for parameter in self.parameters:
             values = [value for value in given.get(parameter.name, []) if value != ""]
             if not values and parameter.name in self.defaults:
@@ -98,9 +101,8 @@ class CannedQuery:
             terms = [parameter.parse(value) for value in values]
             if parameter.name in allowed:
                 _check_choice(parameter, terms, allowed[parameter.name])
-            rows = " ".join(str(term) for term in terms)
-            blocks.append(f"VALUES ?{parameter.variable} {{ {rows} }}")
-        text = insert_into_where(self.text, "\n  ".join(blocks)) if blocks else self.text
+            bound[parameter.variable] = [str(term) for term in terms]
+        text = insert_into_where(self.text, _values_block(bound)) if bound else self.text
         if not self.pagination:
             return BoundQuery(text)
         page = _page_number(given.get(PAGE, ["1"]))
@@ -115,6 +117,15 @@ class CannedQuery:
         prologue = "".join(match[0] + "\n" for match in _PROLOGUE_LINE.finditer(self.text))
         pattern = self.text[start:end]
         return f"{prologue}SELECT DISTINCT ?{variable} WHERE {{{pattern}}} ORDER BY ?{variable} LIMIT {_MAX_CHOICES}"
+
+
+def _values_block(bound: Mapping[str, Sequence[str]]) -> str:
+    """A VALUES block binding each variable to its values: one column each, a row per combination."""
+    if len(bound) == 1:
+        ((variable, terms),) = bound.items()
+        return f"VALUES ?{variable} {{ {' '.join(terms)} }}"
+    rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*bound.values()))
+    return f"VALUES ({' '.join('?' + variable for variable in bound)}) {{ {rows} }}"
 
 
 def describe_parameters(query: CannedQuery) -> str:
