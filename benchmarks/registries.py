@@ -5,10 +5,11 @@ canned query's first page asked of `biokg serve` over it, each beside the same e
    after the other as a curator runs them, into a fresh on-disk store: wall time of each command. The reference
    is `oxigraph load` of the store's whole N-Quads dump into a fresh on-disk store (the engine's own bulk load,
    no validation).
-2. `biokg serve` on the store, and `oxigraph serve` in memory over the same dump: each canned query bound to its
-   defaults (and `organisations` to a place, as a new user tries it), its first page asked once of biokg (a cold
-   answer: the cache holds nothing yet) and the same SPARQL text asked of oxigraph. Then the same page asked again
-   of biokg (the answer cache).
+2. `biokg serve` on the store, and `oxigraph serve` in memory over the same dump. Once biokg has answered the
+   first pages of its canned queries into its cache (its warm-up, timed from the moment it answers), each canned
+   query bound to its defaults (and `organisations` to a place, as a new user tries it) is asked once of biokg
+   (first ask: from the warm-up for the defaults, a run of the engine for a place) and the same SPARQL text of
+   oxigraph, which has no cache. Then the same page is asked again of biokg.
 
     python benchmarks/registries.py [--data ../shared/data] [--keep DIR [--reuse]]
 """
@@ -32,8 +33,13 @@ from biokg.canned import Catalogue
 from biokg.shipped import shipped_dir
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-PLACE = {"organisations": "place=https://w3id.org/biokg/id/place/region/kansai", "search": "text=kyoto"}
-"""Parameters beyond the defaults, as a new user would give them."""
+PLACES = "https://w3id.org/biokg/id/place/"
+ASKED = {
+    "organisations": [f"place={PLACES}region/kansai", f"place={PLACES}country/us"],
+    "search": ["text=kyoto"],
+}
+"""Parameters beyond the defaults, as a new user would give them: Kansai, and the country with the most
+organisations."""
 
 
 def biokg(*arguments: str) -> float:
@@ -129,6 +135,10 @@ def main() -> None:
         ]
         try:
             wait_for("http://127.0.0.1:18141/sparql", servers[0], 600)
+            warming = time.perf_counter()
+            while not json.loads(get("http://127.0.0.1:18141/healthz", "application/json")[1])["canned_warmed"]:
+                time.sleep(0.1)
+            print(f"warm-up of the canned queries' first pages: {time.perf_counter() - warming:.1f} s\n")
             wait_for("http://127.0.0.1:18142/query", servers[1], 60)
             load = urllib.request.Request(
                 "http://127.0.0.1:18142/store",
@@ -139,18 +149,18 @@ def main() -> None:
             _, listing = get("http://127.0.0.1:18141/api/queries", "application/json")
             names = sorted(query["name"] for query in json.loads(listing))
             catalogue = Catalogue.read(shipped_dir("queries"))
-            heading = f"{'biokg ms':>9s} {'oxigraph ms':>12s} {'ratio':>6s} {'cached ms':>10s}"
-            print(f"{'canned query, first page':28s} {heading}")
-            for name in names:
-                given = PLACE.get(name, "")
+            heading = f"{'biokg first ms':>14s} {'oxigraph ms':>12s} {'ratio':>6s} {'again ms':>9s}"
+            print(f"{'canned query, first page':48s} {heading}")
+            for name, given in [(query, asked) for query in names for asked in ASKED.get(query, [""])]:
                 bound, _ = catalogue.bind(catalogue.get(name), urllib.parse.parse_qs(given), 10_000)
-                cold, _ = get(f"http://127.0.0.1:18141/api/queries/{name}?format=json&{given}")
-                cached, _ = get(f"http://127.0.0.1:18141/api/queries/{name}?format=json&{given}")
+                first, _ = get(f"http://127.0.0.1:18141/api/queries/{name}?format=json&{given}")
+                again, _ = get(f"http://127.0.0.1:18141/api/queries/{name}?format=json&{given}")
+                row = f"{name} {given.rsplit('/', 1)[-1]}".strip()
                 if "SERVICE" in bound.text:  # biokg's text index: oxigraph would send the clause out over HTTP
-                    print(f"{name:28s} {cold:9.1f} {'-':>12s} {'-':>6s} {cached:10.1f}")
+                    print(f"{row:48s} {first:14.1f} {'-':>12s} {'-':>6s} {again:9.1f}")
                     continue
                 reference = ask_oxigraph("http://127.0.0.1:18142/query", bound.text)
-                print(f"{name:28s} {cold:9.1f} {reference:12.1f} {cold / reference:6.2f} {cached:10.1f}")
+                print(f"{row:48s} {first:14.1f} {reference:12.1f} {first / reference:6.2f} {again:9.1f}")
         finally:
             for server in servers:
                 server.terminate()

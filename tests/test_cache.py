@@ -76,7 +76,7 @@ def test_a_query_that_fails_or_is_stopped_is_never_kept(store: ox.Store) -> None
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    context = prepare(Settings(query_workers=1, cache_mib=16))
+    context = prepare(Settings(query_workers=1, cache_mib=16, warm_canned=False))  # each miss is the test's own
     with TestClient(create_app(context)) as client:
         yield client
 

@@ -181,7 +181,8 @@ def test_a_query_whose_client_left_is_stopped(tmp_path: Path, path: str) -> None
     log = tmp_path / "serve.log"
     (tmp_path / "queries").mkdir()
     (tmp_path / "queries" / "endless.rq").write_text(f"#+ summary: A query that runs for minutes\n{ENDLESS}\n")
-    flags = ("--time-limit", "60", "--workers", "1", "--queries", str(tmp_path / "queries"))
+    # Not warmed: the endless query would hold the only worker for the warm-up's 10 s before the test starts it.
+    flags = ("--time-limit", "60", "--workers", "1", "--no-warm", "--queries", str(tmp_path / "queries"))
     with own_server(log, *flags) as (base, _):
         address = urllib.parse.urlsplit(base)
         with socket.create_connection((address.hostname, address.port)) as connection:
@@ -455,3 +456,33 @@ def test_a_request_that_never_ends_gets_408_and_a_silent_connection_is_closed(
                 503,
                 b"the query ran past the time limit of 2 s and was stopped\n",
             )
+
+
+def test_the_first_pages_of_the_canned_queries_are_answered_before_anyone_asks(tmp_path: Path) -> None:
+    """Once /healthz says the canned queries are warmed, the first request for a query on its defaults, from
+    the API and from its page, is answered from the cache; one with a value given is not."""
+    log = tmp_path / "serve.log"
+    with own_server(log, "--workers", "1") as (base, _):
+        deadline = time.monotonic() + 60
+        while not _health(base)["canned_warmed"]:
+            assert time.monotonic() < deadline, "the canned queries were not warmed within 60 s"
+            time.sleep(0.2)
+        for path in ("/api/queries/posts-in?format=csv", "/queries/timeline", "/api/queries/timeline?since=2022"):
+            with urllib.request.urlopen(base + path, timeout=30) as answer:
+                assert answer.status == 200
+        time.sleep(0.5)  # the access log is written after the answer
+        entries = [json.loads(line) for line in log.read_text().splitlines() if line.startswith('{"')]
+        asked = [(entry["path"], entry.get("cache")) for entry in entries if entry["path"] != "/healthz"]
+        assert asked == [
+            ("/api/queries/posts-in", "hit"),
+            ("/queries/timeline", "hit"),
+            ("/api/queries/timeline", "miss"),
+        ]
+        assert "first pages of 22 canned queries answered in" in log.read_text()
+
+
+def _health(base: str) -> dict[str, object]:
+    with urllib.request.urlopen(f"{base}/healthz", timeout=10) as health:
+        answer = json.loads(health.read())
+    assert isinstance(answer, dict)
+    return answer

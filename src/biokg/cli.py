@@ -503,6 +503,14 @@ def serve(
             help="URL the server is reached at, for absolute links (env BIOKG_PUBLIC_URL).", show_default=False
         ),
     ] = None,
+    warm: Annotated[
+        bool | None,
+        typer.Option(
+            "--warm/--no-warm",
+            help="Answer the first page of every canned query into the cache once listening (default on).",
+            show_default=False,
+        ),
+    ] = None,
     queries: QueriesDir = None,
     store: StoreDir = None,
     sparql_url: SparqlUrl = None,
@@ -525,6 +533,7 @@ def serve(
         query_workers=workers,
         allow_service=allow_service,
         public_url=public_url,
+        warm_canned=warm,
         queries=queries,
         store=store,
         sparql_url=sparql_url,

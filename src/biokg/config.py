@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     cache_mib: int | None = None
     """MiB of answers the server keeps to answer repeated queries from memory while the data stays as loaded
     (BIOKG_CACHE_MIB; 0 keeps none). By default a thirty-second of the machine's (or container's) memory."""
+    warm_canned: bool = True
+    """Whether the server, once it listens, answers the first page of every canned query on its defaults into the
+    answer cache, so that the first person to ask one is answered from memory (BIOKG_WARM_CANNED); only with a
+    cache."""
     allow_service: bool = False
     """Whether queries may use SERVICE to call other endpoints (BIOKG_ALLOW_SERVICE)."""
     cors_origins: list[str] = ["*"]

@@ -51,7 +51,8 @@ def prepare(settings: Settings) -> ServerContext:
     index = SearchIndex.build(store)
     searching = SearchingEngine(pool, lambda: index)
     engine: QueryEngine = CachingEngine(searching, cache) if cache else searching  # the data stays as loaded
-    return _context(settings, engine, index, policy, store, sizes, fixed_data=True)
+    warm = settings.warm_canned and cache > 0
+    return _context(settings, engine, index, policy, store, sizes, fixed_data=True, warm_canned=warm)
 
 
 def _machine_memory() -> int:
@@ -70,6 +71,7 @@ def _context(
     store: Store,
     sizes: tuple[tuple[str, int], ...],
     fixed_data: bool = False,
+    warm_canned: bool = False,
 ) -> ServerContext:
     """The context around a started engine, with the canned queries and their computed choices."""
     catalogue = Catalogue.read(settings.queries or shipped_dir("queries"))
@@ -91,6 +93,7 @@ def _context(
         fixed_data=fixed_data,
         sending=sending,
         search=index,
+        warm_canned=warm_canned,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
@@ -29,11 +30,15 @@ class BiokgApp(FastAPI):
 
 
 def create_app(context: ServerContext) -> FastAPI:
-    """The application serving `context`'s engine; the engine is closed when the application shuts down."""
+    """The application serving `context`'s engine: the canned queries' first pages are answered once it starts
+    (if the context says so), and the engine is closed when it shuts down."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warming = asyncio.create_task(canned.warm_first_pages(context)) if context.warm_canned else None
         yield
+        if warming:
+            warming.cancel()
         context.engine.close()
 
     app = BiokgApp(

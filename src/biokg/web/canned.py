@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import time
 import urllib.parse
 from typing import Any
 
@@ -38,6 +41,10 @@ _TYPED_SCHEMAS: dict[str, dict[str, Any]] = {
     XSD + "boolean": {"type": "boolean"},
 }
 router = APIRouter()
+_log = logging.getLogger("biokg.canned")
+WARMING_SECONDS = 10.0
+"""The longest a canned query runs to warm the cache: a slower one is left to the first person who asks, and
+the workers stay free for those who ask meanwhile."""
 
 
 @router.get("/api/queries", summary="The canned queries: name, summary, description and parameters", tags=["queries"])
@@ -72,11 +79,9 @@ async def query_page(name: str, request: Request, context: ContextDep) -> Respon
     answer, next_page = None, None
     editor_text = example_text(query, context)
     failure: BiokgError | None = None
-    has_values = any(given.values()) or not any(p.required and p.name not in query.defaults for p in query.parameters)
-    if has_values:
+    if any(given.values()) or _runs_on_defaults(query):
         try:
-            rows = min(PAGE_ROWS, context.settings.max_rows)
-            answered = await _run(request, context, query, given, rows, page_bytes(context))
+            answered = await _run(request, context, query, given, *_page_limits(context))
         except AnswerTooLargeError:
             failure = too_large_for_a_page(context)
         except BiokgError as refused:
@@ -141,8 +146,7 @@ def _endpoint(query: CannedQuery) -> Any:
         if blank:  # the HTML form sends a blank for a value left out; a program leaves it out
             raise ParameterError(f"parameter {blank[0]!r} is empty: give it a value, or leave it out")
         fmt = choose_format(formats_of(ResultKind.SOLUTIONS), request.headers.get("accept"), requested)
-        limits = (context.settings.max_rows, context.settings.max_answer_bytes)
-        answered = await _run(request, context, query, given, *limits)
+        answered = await _run(request, context, query, given, *_api_limits(context))
         if answered is None:
             return Response(status_code=CLIENT_CLOSED_REQUEST)
         bound, answer = answered
@@ -168,13 +172,51 @@ async def _run(
 ) -> tuple[BoundQuery, ResultTable] | None:
     """Bind and run a canned query in a query worker, reading a page or at most `max_rows` rows and `max_bytes`
     bytes; None when the client left first (its query was stopped)."""
-    bound, limit = context.catalogue.bind(query, given, max_rows)
-    job = QueryJob(bound.text, "json", max_rows=limit + 1, max_bytes=max_bytes)  # a row more says if there are more
+    bound, limit, job = _job(context, query, given, max_rows, max_bytes)
     outcome = await unless_disconnected(request, context.engine.answer(job))
     if outcome is None:
         return None
     request.state.cache = "hit" if outcome.cached else "miss"
     return bound, read_solutions(outcome.body, limit)
+
+
+def _job(
+    context: ServerContext, query: CannedQuery, given: dict[str, list[str]], max_rows: int, max_bytes: int
+) -> tuple[BoundQuery, int, QueryJob]:
+    """The bound query, the rows to read of it, and the job that runs it (a row more says if there are more)."""
+    bound, limit = context.catalogue.bind(query, given, max_rows)
+    return bound, limit, QueryJob(bound.text, "json", max_rows=limit + 1, max_bytes=max_bytes)
+
+
+def _api_limits(context: ServerContext) -> tuple[int, int]:
+    return context.settings.max_rows, context.settings.max_answer_bytes
+
+
+def _page_limits(context: ServerContext) -> tuple[int, int]:
+    return min(PAGE_ROWS, context.settings.max_rows), page_bytes(context)
+
+
+def _runs_on_defaults(query: CannedQuery) -> bool:
+    """Whether the query runs with no value given: every required parameter has a default."""
+    return not any(p.required and p.name not in query.defaults for p in query.parameters)
+
+
+async def warm_first_pages(context: ServerContext) -> None:
+    """Answer the first page of every canned query that runs on its defaults, as the API and the page ask for
+    it, into the answer cache: the first person to ask gets it from there, where a few whole-graph queries
+    (ordering every organisation, counting the sources of each) take seconds to run. QLever's warm-up does the
+    same for the queries its interface asks."""
+    started = time.perf_counter()
+    queries = [query for query in context.catalogue.queries.values() if _runs_on_defaults(query)]
+    for query in queries:
+        for limits in (_api_limits(context), _page_limits(context)):
+            try:
+                job = _job(context, query, {}, *limits)[2]
+                await context.engine.answer(dataclasses.replace(job, time_limit=WARMING_SECONDS))
+            except BiokgError as failed:  # asked, it runs again under the client's own limits
+                _log.warning("canned query %s was not answered on its defaults: %s", query.name, failed)
+    context.warmed.set()
+    _log.info("first pages of %d canned queries answered in %.1f s", len(queries), time.perf_counter() - started)
 
 
 def _given(request: Request) -> dict[str, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
@@ -39,6 +40,10 @@ class ServerContext:
     """The budget of bytes of large answers being sent to their clients (none by default)."""
     search: SearchIndex = field(default_factory=lambda: SearchIndex(()))
     """The names of the served resources (biokg.search), built from the same data."""
+    warm_canned: bool = False
+    """Whether the first pages of the canned queries are answered into the answer cache once the server listens
+    (biokg.web.canned.warm_first_pages); `warmed` is set when they are."""
+    warmed: threading.Event = field(default_factory=threading.Event)
 
     @property
     def triples(self) -> int:
