@@ -37,6 +37,7 @@ from biokg.stats import statistics
 from biokg.store import EmbeddedStore, RemoteStore, open_store
 from biokg.tables import render_table
 from biokg.terms import show_quad, show_term
+from biokg.tokens import Token, token_file
 from biokg.validation import validate_sources
 
 app = typer.Typer(help="biokg: a knowledge graph of the biotech ecosystem.", no_args_is_help=True)
@@ -291,6 +292,54 @@ def _table(answer: ResultTable) -> str:
 QueriesDir = Annotated[
     Path | None, typer.Option("--queries", help="Folder of canned .rq queries (env BIOKG_QUERIES).")
 ]
+
+
+token_app = typer.Typer(help="Curators' tokens: made, listed and revoked; kept hashed, never in clear.")
+app.add_typer(token_app, name="token")
+TokensFile = Annotated[
+    Path | None,
+    typer.Option("--tokens", help="File of the tokens (env BIOKG_TOKENS); tokens.json in the store's folder."),
+]
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[str, typer.Option(help="What the token may do: curator (write graphs).")],
+    graphs: Annotated[
+        list[str] | None, typer.Option("--graphs", help="A graph it may write (repeat it); every graph if none.")
+    ] = None,
+    tokens: TokensFile = None,
+    store: StoreDir = None,
+) -> None:
+    """Make a token and print it once: only the hash of its secret is kept."""
+    token, presented = token_file(_settings(tokens=tokens, store=store)).create(role, tuple(graphs or ()))
+    typer.echo(presented)
+    typer.echo(f"token {token.id} ({token.role}, {_graphs_of(token)}): keep it now, it is not shown again", err=True)
+
+
+@token_app.command("list")
+def token_list(tokens: TokensFile = None, store: StoreDir = None) -> None:
+    """List the tokens: id, role, graphs and when each was made (never a secret)."""
+    listed = token_file(_settings(tokens=tokens, store=store)).tokens()
+    rows = [[token.id, token.role, _graphs_of(token), token.created] for token in listed]
+    typer.echo(
+        render_table(["id", "role", "graphs", "created"], rows) + f"\n({len(rows)} token{'s' * (len(rows) != 1)})"
+    )
+
+
+@token_app.command("revoke")
+def token_revoke(
+    identifier: Annotated[str, typer.Argument(metavar="ID", help="The token's id, as `biokg token list` shows it.")],
+    tokens: TokensFile = None,
+    store: StoreDir = None,
+) -> None:
+    """Revoke a token: it is refused from then on."""
+    revoked = token_file(_settings(tokens=tokens, store=store)).revoke(identifier)
+    typer.echo(f"revoked token {revoked.id} ({revoked.role}, {_graphs_of(revoked)})")
+
+
+def _graphs_of(token: Token) -> str:
+    return " ".join(token.graphs) or "every graph"
 
 
 @app.command("queries")

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     sparql_timeout: float = 30.0
     """Seconds a remote store may take to answer (BIOKG_SPARQL_TIMEOUT)."""
 
+    tokens: Path | None = None
+    """File of the curators' tokens (BIOKG_TOKENS); `tokens.json` in the store's folder when unset."""
+
     queries: Path | None = None
     """Folder of canned `.rq` queries (BIOKG_QUERIES); the shipped ones when unset."""
 

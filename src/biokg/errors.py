@@ -12,6 +12,7 @@
     ├── CannedQueryError        a `.rq` file that is not a canned query biokg can serve
     ├── NotAcceptableError      a format that is unknown or cannot write the answer
     ├── NotFoundError           a file, graph, query or resource that is not there
+    ├── TokenFileError          a file of curators' tokens that cannot be read or written
     ├── HttpError               a request the web layer refuses, with its status (408, 415 ...)
     ├── LimitError              a query stopped at one of the server's limits; it would be stopped again
     │   ├── QueryTimeoutError   ... its time limit
@@ -128,6 +129,10 @@ class NotAcceptableError(BiokgError):
 
 class NotFoundError(BiokgError):
     """A file, graph, query or resource that is not there."""
+
+
+class TokenFileError(BiokgError):
+    """A file of curators' tokens (biokg.tokens) that cannot be read or written; the message names the file."""
 
 
 class HttpError(BiokgError):
