@@ -39,6 +39,7 @@ from biokg.tables import render_table
 from biokg.terms import show_quad, show_term
 from biokg.tokens import Token, token_file
 from biokg.validation import validate_sources
+from biokg.writes import AUDIT_FILE, history
 
 app = typer.Typer(help="biokg: a knowledge graph of the biotech ecosystem.", no_args_is_help=True)
 
@@ -340,6 +341,21 @@ def token_revoke(
 
 def _graphs_of(token: Token) -> str:
     return " ".join(token.graphs) or "every graph"
+
+
+@app.command("history")
+def show_history(
+    graph: Annotated[str | None, typer.Argument(help="Only the writes of this graph (its IRI).")] = None,
+    store: StoreDir = None,
+) -> None:
+    """The audit trail of curators' writes: when, which token, which graph, and how many statements changed."""
+    settings = _settings(store=store)
+    if settings.store is None:
+        raise ParameterError("the audit trail is kept beside an on-disk store: give --store DIR (BIOKG_STORE)")
+    written = list(history(settings.store / AUDIT_FILE, graph))
+    rows = [[w.time, w.token, w.method, w.graph, f"+{w.added}", f"-{w.removed}"] for w in written]
+    table = render_table(["time", "token", "method", "graph", "added", "removed"], rows)
+    typer.echo(f"{table}\n({len(rows)} write{'s' * (len(rows) != 1)})")
 
 
 @app.command("queries")

@@ -90,23 +90,32 @@ def merged_metadata(store: Store, quads: Sequence[ox.Quad]) -> list[ox.Quad]:
     return [*quads, *(quad for quad in metadata if quad.subject not in described)]
 
 
-def load_quads(store: Store, quads: Sequence[ox.Quad], sources: Sources, on_progress: Progress | None = None) -> None:
-    """Replace the named graphs that `quads` hold, if the store's other graphs together with them conform; the
-    metadata graph is merged (merged_metadata).
+def load_quads(
+    store: Store,
+    quads: Sequence[ox.Quad],
+    sources: Sources,
+    on_progress: Progress | None = None,
+    emptied: Iterable[ox.NamedNode] = (),
+) -> None:
+    """Replace the named graphs that `quads` hold, and remove the `emptied` ones, if the store's other graphs
+    together with them conform; the metadata graph is merged (merged_metadata).
 
     An embedded store, which conforms as every load left it, is validated only for the nodes the change can
     affect (the statements it removes and adds, and the nodes that reach them), in the next store itself; a
     remote store's graphs are read and validated whole.
     """
     quads = merged_metadata(store, quads)
-    replaced = {quad.graph_name for quad in quads}
+    emptied = set(emptied)
+    replaced = {quad.graph_name for quad in quads} | emptied
+    graphs = [graph.value for graph in emptied]
     if not isinstance(store, EmbeddedStore):
         kept = [q for q in store.quads() if q.graph_name not in replaced and q.graph_name not in _VOCABULARY_GRAPHS]
         _refuse_unless_conforming(sources, [*kept, *quads])
-        store.replace_graphs(quads, on_progress)
+        store.replace_graphs(quads, on_progress, graphs=graphs)
         return
-    check = change_check(store, quads, Validator(sources.shapes, sources.ontology))
-    store.replace_graphs(quads, on_progress, stamp=kept_stamp(store, replaced, sources), check=check)
+    check = change_check(store, quads, Validator(sources.shapes, sources.ontology), emptied)
+    stamp = kept_stamp(store, replaced, sources)
+    store.replace_graphs(quads, on_progress, graphs=graphs, stamp=stamp, check=check)
 
 
 def kept_stamp(
@@ -128,11 +137,14 @@ def check_load(store: EmbeddedStore, quads: Sequence[ox.Quad], sources: Sources)
     check(successor)
 
 
-def change_check(store: EmbeddedStore, quads: Sequence[ox.Quad], validator: Validator) -> Callable[[ox.Store], None]:
-    """The check of the next store after a load of `quads` into `store`: of the nodes the change can affect, or
-    of every node when the change is large. The change is in statements of the union of the graphs, which the
-    shapes check: what the load adds that no graph stated before, and what it removes that no graph still states."""
-    replaced = {quad.graph_name for quad in quads}
+def change_check(
+    store: EmbeddedStore, quads: Sequence[ox.Quad], validator: Validator, emptied: Iterable[ox.NamedNode] = ()
+) -> Callable[[ox.Store], None]:
+    """The check of the next store after a load of `quads` into `store` that also removes the `emptied` graphs:
+    of the nodes the change can affect, or of every node when the change is large. The change is in statements
+    of the union of the graphs, which the shapes check: what the load adds that no graph stated before, and what
+    it removes that no graph still states."""
+    replaced = {quad.graph_name for quad in quads} | set(emptied)
     before = [quad for graph in replaced for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)]
     if not before and len(quads) > INCREMENTAL_UP_TO:  # new graphs only: the change is all of them
         return _check_whole(validator, len(quads))

@@ -13,6 +13,8 @@
     ├── NotAcceptableError      a format that is unknown or cannot write the answer
     ├── NotFoundError           a file, graph, query or resource that is not there
     ├── TokenFileError          a file of curators' tokens that cannot be read or written
+    ├── UnauthorizedError       a write without a token, or with one that is not (or no longer) valid
+    ├── ForbiddenError          a write its token may not make, or of a graph no token writes
     ├── HttpError               a request the web layer refuses, with its status (408, 415 ...)
     ├── LimitError              a query stopped at one of the server's limits; it would be stopped again
     │   ├── QueryTimeoutError   ... its time limit
@@ -133,6 +135,14 @@ class NotFoundError(BiokgError):
 
 class TokenFileError(BiokgError):
     """A file of curators' tokens (biokg.tokens) that cannot be read or written; the message names the file."""
+
+
+class UnauthorizedError(BiokgError):
+    """A write without a bearer token, or with one that is not, or no longer, valid."""
+
+
+class ForbiddenError(BiokgError):
+    """A write its token may not make (another graph), or of a graph that is written only through its file."""
 
 
 class HttpError(BiokgError):

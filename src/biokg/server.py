@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import os
 from pathlib import Path
 
@@ -24,24 +26,35 @@ from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
 from biokg.stats import graph_sizes
 from biokg.store import EmbeddedStore, RemoteStore, Store, open_store
+from biokg.tokens import token_file
 from biokg.validation import validate_quads
 from biokg.web.context import ServerContext
 from biokg.web.sending import SendBudget
+from biokg.writes import AUDIT_FILE, GraphWriter
 
 
 def prepare(settings: Settings) -> ServerContext:
     """The server's context; raises NonConformingDataError when the store's graph does not conform."""
     sources = load_sources(settings.data)
     store = open_store(settings)
-    policy = QueryPolicy(max_nesting=settings.max_nesting, allow_service=settings.allow_service)
     if isinstance(store, RemoteStore):
         report = validate_quads(store.quads(), sources.shapes, sources.ontology)
         if not report.conforms:
             raise NonConformingDataError(report)
         index = SearchIndex.build(store)
         remote = SearchingEngine(RemoteEngine(store, settings.query_time_limit), lambda: index)
-        return _context(settings, remote, index, policy, store, graph_sizes(store))
+        return _context(settings, remote, index, _policy(settings), store, graph_sizes(store))
     ensure_loaded(store, sources)
+    writer = None
+    if settings.store is not None:  # writes are kept only by an on-disk store
+        writer = GraphWriter(store, sources, settings.store / AUDIT_FILE)
+    return serving(settings, store, writer)
+
+
+def serving(settings: Settings, store: EmbeddedStore, writer: GraphWriter | None) -> ServerContext:
+    """The context serving the embedded store as it is now: its copy in memory, the workers forked from it, an
+    empty answer cache and the text index; made again after every write."""
+    policy = _policy(settings)
     sizes = graph_sizes(store)
     memory = memory_copy(store)
     workers = settings.query_workers or os.cpu_count() or 1
@@ -52,7 +65,15 @@ def prepare(settings: Settings) -> ServerContext:
     searching = SearchingEngine(pool, lambda: index)
     engine: QueryEngine = CachingEngine(searching, cache) if cache else searching  # the data stays as loaded
     warm = settings.warm_canned and cache > 0
-    return _context(settings, engine, index, policy, store, sizes, fixed_data=True, warm_canned=warm)
+    context = _context(settings, engine, index, policy, store, sizes, fixed_data=True, warm_canned=warm)
+    if writer is None:
+        return context
+    renewed = functools.partial(serving, settings, store, writer)
+    return dataclasses.replace(context, writer=writer, tokens=token_file(settings), renewed=renewed)
+
+
+def _policy(settings: Settings) -> QueryPolicy:
+    return QueryPolicy(max_nesting=settings.max_nesting, allow_service=settings.allow_service)
 
 
 def _machine_memory() -> int:

@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-from biokg.web import canned, health, linked, search, sparql, workbench
+from biokg.web import canned, health, linked, search, sparql, workbench, writes
 from biokg.web.context import ServerContext
 from biokg.web.errors import install_error_handlers
 from biokg.web.middleware import AccessLog, BodyLimit
@@ -58,6 +58,7 @@ def create_app(context: ServerContext) -> FastAPI:
     canned.add_query_routes(app, context)
     app.include_router(search.router)
     app.include_router(linked.router)
+    app.include_router(writes.router)
     app.mount("/static", CompressedStaticFiles(directory=STATIC), name="static")
     app.add_route("/docs", _api_documentation, include_in_schema=False)
     # Public data: any origin may read, never with credentials (a "*" with credentials would echo any Origin).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
@@ -15,7 +16,9 @@ from biokg.engine import QueryEngine
 from biokg.guard import QueryPolicy
 from biokg.linked.dumps import DumpCache
 from biokg.search import SearchIndex
+from biokg.tokens import TokenFile
 from biokg.web.sending import SendBudget
+from biokg.writes import GraphWriter
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,8 @@ class ServerContext:
     memo: dict[str, bytes] = field(default_factory=dict)
     """Documents computed once from the data, such as the VoID description, by key."""
     fixed_data: bool = False
-    """Whether the data stays as loaded for the server's life (the embedded store's copy in memory, unlike a
-    remote store), so that an answer is as new as `loaded_at`."""
+    """Whether the data stays as loaded for this context's life (the embedded store's copy in memory, unlike a
+    remote store; a curator's write makes a new context), so that an answer is as new as `loaded_at`."""
     sending: SendBudget = field(default_factory=lambda: SendBudget(2**62))
     """The budget of bytes of large answers being sent to their clients (none by default)."""
     search: SearchIndex = field(default_factory=lambda: SearchIndex(()))
@@ -44,6 +47,12 @@ class ServerContext:
     """Whether the first pages of the canned queries are answered into the answer cache once the server listens
     (biokg.web.canned.warm_first_pages); `warmed` is set when they are."""
     warmed: threading.Event = field(default_factory=threading.Event)
+    writer: GraphWriter | None = None
+    """Curators' writes, on an on-disk embedded store; None elsewhere (a remote store, or one in memory)."""
+    tokens: TokenFile | None = None
+    """The tokens that may write, beside the on-disk store."""
+    renewed: Callable[[], ServerContext] | None = None
+    """The context made anew from the store as it is now, after a write."""
 
     @property
     def triples(self) -> int:

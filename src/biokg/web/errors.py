@@ -12,15 +12,19 @@ from biokg.errors import (
     BiokgError,
     EngineBusyError,
     EngineError,
+    ForbiddenError,
     HttpError,
     LimitError,
+    NonConformingDataError,
     NotAcceptableError,
     NotFoundError,
     ParameterError,
     QuerySyntaxError,
+    RdfSyntaxError,
     RefusedQueryError,
     StoreError,
     StoreTimeoutError,
+    UnauthorizedError,
 )
 from biokg.formats import PLAIN_TEXT
 
@@ -28,8 +32,12 @@ STATUS: list[tuple[type[BiokgError], int, str]] = [
     (QuerySyntaxError, 400, "The query is malformed (line and column)"),
     (RefusedQueryError, 400, "The query is refused (an update, SERVICE, too long or too deeply nested)"),
     (ParameterError, 400, "A parameter's value does not fit its type"),
+    (RdfSyntaxError, 400, "The body does not parse (line and column)"),
+    (UnauthorizedError, 401, "No bearer token, or one that is not valid"),
+    (ForbiddenError, 403, "The token may not make this write"),
     (NotFoundError, 404, "Nothing is there"),
     (NotAcceptableError, 406, "No format that the request accepts can write this answer"),
+    (NonConformingDataError, 422, "The write breaks the shapes: nothing was changed; the findings say how"),
     (LimitError, 503, "The query passed its time, memory or answer size limit, or no worker was free"),
     (EngineError, 500, "The query engine failed on the query"),
     (StoreTimeoutError, 504, "The store did not answer in time"),
@@ -78,6 +86,8 @@ def headers_of(error: BiokgError) -> dict[str, str]:
     connection ends because its request was not read whole."""
     if isinstance(error, EngineBusyError):
         return {"Retry-After": "5"}
+    if isinstance(error, UnauthorizedError):
+        return {"WWW-Authenticate": 'Bearer realm="biokg"'}
     if status_of(error) == 408:
         return {"Connection": "close"}
     return {}

@@ -1,0 +1,162 @@
+"""Curators write over HTTP (the Graph Store Protocol at /graph-store), readers read: against a real `biokg serve`
+on an on-disk store, with tokens made by `biokg token create`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+from servers import biokg_serving
+
+from biokg.shipped import data_dir
+
+GRAPHS = "https://w3id.org/biokg/graph/"
+TUBULIS_GRAPH = GRAPHS + "tubulis-boersen-zeitung"
+TUBULIS = "https://w3id.org/biokg/id/organization/tubulis"
+SOURCE = data_dir() / "graphs" / "tubulis-boersen-zeitung.trig"
+"""A real source the seed, which the server serves, does not hold: its graph and its source record."""
+ASK_TUBULIS = f"ASK {{ GRAPH <{TUBULIS_GRAPH}> {{ <{TUBULIS}> ?p ?o }} }}"
+
+Served = tuple[str, Path, dict[str, str]]
+
+
+def biokg(*arguments: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "biokg", *map(str, arguments)], capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """A server on an on-disk store holding the seed, with two tokens: one for the Tubulis graph, one for
+    another graph."""
+    store = tmp_path / "store"
+    tokens = {}
+    for name, graph in (("tubulis", TUBULIS_GRAPH), ("other", GRAPHS + "elsewhere")):
+        made = biokg("token", "create", "--role", "curator", "--graphs", graph, "--store", store)
+        assert made.returncode == 0, made.stderr
+        tokens[name] = made.stdout.strip()
+    with biokg_serving(["--store", str(store), "--workers", "1"], tmp_path / "serve.log") as (base, _):
+        yield base, store, tokens
+
+
+def request(
+    base: str, method: str, graph: str, body: bytes = b"", token: str | None = None, **headers: str
+) -> tuple[int, dict[str, str], bytes]:
+    url = f"{base}/graph-store?{urllib.parse.urlencode({'graph': graph})}"
+    given = {"Content-Type": "application/trig", **({"Authorization": f"Bearer {token}"} if token else {})}
+    sent = urllib.request.Request(url, data=body or None, method=method, headers={**given, **headers})
+    try:
+        with urllib.request.urlopen(sent, timeout=120) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as refused:
+        with refused:
+            return refused.code, dict(refused.headers), refused.read()
+
+
+def ask(base: str, query: str) -> bool:
+    url = f"{base}/sparql?{urllib.parse.urlencode({'query': query})}"
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/json"})) as answer:
+        return bool(json.loads(answer.read())["boolean"])
+
+
+def test_a_curator_puts_a_source_and_readers_see_it_at_once(served: Served) -> None:
+    base, store, tokens = served
+    assert not ask(base, ASK_TUBULIS)
+    status, _, body = request(base, "PUT", TUBULIS_GRAPH, SOURCE.read_bytes(), tokens["tubulis"])
+    assert status == 201, body
+    written = json.loads(body)
+    assert (written["graph"], written["method"], written["removed"]) == (TUBULIS_GRAPH, "PUT", 0)
+    assert written["added"] == written["triples"] > 0
+    assert ask(base, ASK_TUBULIS)
+    status, headers, turtle = request(base, "GET", TUBULIS_GRAPH, Accept="text/turtle")
+    assert (status, headers["content-type"]) == (200, "text/turtle; charset=utf-8")
+    assert len(rdflib.Graph().parse(data=turtle, format="turtle")) == written["triples"]
+    history = biokg("history", TUBULIS_GRAPH, "--store", store)
+    assert history.returncode == 0, history.stderr
+    assert history.stdout.splitlines()[2].split()[1:] == [
+        tokens["tubulis"].split("_")[1],
+        "PUT",
+        TUBULIS_GRAPH,
+        f"+{written['added']}",
+        "-0",
+    ]
+    status, _, body = request(base, "DELETE", TUBULIS_GRAPH, token=tokens["tubulis"])
+    assert (status, json.loads(body)["removed"]) == (200, written["triples"])
+    assert not ask(base, ASK_TUBULIS)
+    assert request(base, "GET", TUBULIS_GRAPH)[0] == 404
+
+
+def test_a_write_that_breaks_the_shapes_gets_422_with_its_findings_and_changes_nothing(served: Served) -> None:
+    base, _, tokens = served
+    broken = SOURCE.read_bytes().replace(b"a bkg:SourceGraph", b"a bkg:Nonsense")
+    status, headers, body = request(base, "PUT", TUBULIS_GRAPH, broken, tokens["tubulis"])
+    assert (status, headers["content-type"]) == (422, "application/json"), body
+    report = json.loads(body)
+    assert report["conforms"] is False and report["findings"]
+    assert set(report["findings"][0]) == {"focus", "path", "value", "message", "shape", "severity"}
+    status, headers, turtle = request(base, "PUT", TUBULIS_GRAPH, broken, tokens["tubulis"], Accept="text/turtle")
+    assert (status, headers["content-type"]) == (422, "text/turtle; charset=utf-8")
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
+    shacl = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert len(list(graph.subjects(rdflib.RDF.type, shacl.ValidationReport))) == 1
+    assert len(list(graph.objects(None, shacl.result))) == len(report["findings"])
+    assert not ask(base, ASK_TUBULIS)
+
+
+@pytest.mark.parametrize(
+    ("token", "graph", "status", "message"),
+    [
+        (None, TUBULIS_GRAPH, 401, "a write needs a curator's token: Authorization: Bearer biokg_...\n"),
+        ("biokg_000000000000_" + "x" * 43, TUBULIS_GRAPH, 401, "the bearer token is not valid, or was revoked\n"),
+        ("other", TUBULIS_GRAPH, 403, "may write https://w3id.org/biokg/graph/elsewhere, not <" + TUBULIS_GRAPH),
+        ("tubulis", GRAPHS + "metadata", 403, "is shipped with biokg or is its metadata graph"),
+    ],
+)
+def test_a_write_without_the_right_token_is_refused_with_a_message(
+    served: Served, token: str | None, graph: str, status: int, message: str
+) -> None:
+    base, _, tokens = served
+    presented = tokens.get(token, token) if token else None
+    answered, headers, body = request(base, "PUT", graph, SOURCE.read_bytes(), presented)
+    assert answered == status
+    assert message in body.decode()
+    if status == 401:
+        assert headers["www-authenticate"] == 'Bearer realm="biokg"'
+    assert not ask(base, ASK_TUBULIS)
+
+
+def test_a_body_of_another_graph_or_type_is_refused(served: Served) -> None:
+    base, _, tokens = served
+    status, _, body = request(base, "PUT", GRAPHS + "elsewhere", SOURCE.read_bytes(), tokens["other"])
+    assert status == 400
+    assert body.decode() == (
+        f"a write holds statements of its graph <{GRAPHS}elsewhere> and its source record in the metadata graph "
+        f"only, not of <{TUBULIS_GRAPH}>\n"
+    )
+    status, _, body = request(base, "PUT", TUBULIS_GRAPH, b"{}", tokens["tubulis"], **{"Content-Type": "text/json"})
+    types = "text/turtle, application/trig, application/n-triples, application/n-quads"
+    assert (status, body) == (415, f"a write's body is one of {types}, not text/json\n".encode())
+    status, _, body = request(base, "PUT", TUBULIS_GRAPH, b"<a> <b> .", tokens["tubulis"])
+    assert status == 400 and body.startswith(b"the request body:1:")
+
+
+def test_the_public_endpoint_stays_read_only_and_writes_are_off_without_a_token(tmp_path: Path) -> None:
+    with biokg_serving(["--store", str(tmp_path / "store")], tmp_path / "serve.log") as (base, _):
+        status, _, body = request(base, "PUT", TUBULIS_GRAPH, SOURCE.read_bytes(), "biokg_x")
+        off = b"writes are off: no curator token exists (`biokg token create --role curator`)\n"
+        assert (status, body) == (401, off)
+        update = urllib.parse.urlencode({"update": f"INSERT DATA {{ GRAPH <{TUBULIS_GRAPH}> {{ <a:b> <a:c> 1 }} }}"})
+        sent = urllib.request.Request(f"{base}/sparql", data=update.encode(), method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(sent, timeout=30)
+        assert refused.value.code == 400
+        refused.value.close()
