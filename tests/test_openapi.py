@@ -33,8 +33,9 @@ async def without_lifespan(scope: dict[str, Any], receive: Any, send: Any) -> No
     await app(scope, receive, send)
 
 
-# POST /sparql takes the query itself as application/sparql-query: Schemathesis sends it as text.
-schemathesis.serializer.alias("application/sparql-query", "text/plain")
+# POST /sparql takes the query itself as application/sparql-query, and /update the update as
+# application/sparql-update: Schemathesis sends them as text.
+schemathesis.serializer.alias(["application/sparql-query", "application/sparql-update"], "text/plain")
 schema = schemathesis.openapi.from_asgi(
     "/openapi.json",
     without_lifespan,

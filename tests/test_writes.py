@@ -160,3 +160,41 @@ def test_the_public_endpoint_stays_read_only_and_writes_are_off_without_a_token(
             urllib.request.urlopen(sent, timeout=30)
         assert refused.value.code == 400
         refused.value.close()
+
+
+def update(base: str, text: str, token: str | None) -> tuple[int, bytes]:
+    headers = {"Content-Type": "application/sparql-update", **({"Authorization": f"Bearer {token}"} if token else {})}
+    sent = urllib.request.Request(f"{base}/update", data=text.encode(), method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(sent, timeout=120) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as refused:
+        with refused:
+            return refused.code, refused.read()
+
+
+ALT_LABEL = "<http://www.w3.org/2004/02/skos/core#altLabel>"
+ALIAS = f'INSERT DATA {{ GRAPH <{TUBULIS_GRAPH}> {{ <{TUBULIS}> {ALT_LABEL} "%s" }} }}'
+
+
+def test_a_curator_updates_a_graph_and_an_update_elsewhere_or_outside_the_store_is_refused(served: Served) -> None:
+    base, store, tokens = served
+    assert request(base, "PUT", TUBULIS_GRAPH, SOURCE.read_bytes(), tokens["tubulis"])[0] == 201
+    status, body = update(base, ALIAS.replace('"%s"', '"Tubulis GmbH"@de'), tokens["tubulis"])
+    assert (status, json.loads(body)["writes"][0]["added"]) == (200, 1), body
+    assert ask(base, f'ASK {{ <{TUBULIS}> {ALT_LABEL} "Tubulis GmbH"@de }}')
+    status, body = update(base, ALIAS % "no language", tokens["tubulis"])
+    assert status == 422 and "skos:altLabel needs a language tag" in body.decode()
+    assert update(base, ALIAS.replace('"%s"', '"x"@en'), tokens["other"]) == (
+        403,
+        f"token {tokens['other'].split('_')[1]} may write {GRAPHS}elsewhere, not <{TUBULIS_GRAPH}>\n".encode(),
+    )
+    assert update(base, f"LOAD <http://example.org/data.ttl> INTO GRAPH <{TUBULIS_GRAPH}>", tokens["tubulis"]) == (
+        400,
+        b"LOAD is refused in updates: an update reads and writes this store only\n",
+    )
+    status, body = update(base, "INSERT DATA { GRAPH <a:b> { <a:c> <a:d> }", tokens["tubulis"])
+    assert status == 400 and body.startswith(b"malformed SPARQL query: line 1, column")
+    assert not ask(base, f'ASK {{ <{TUBULIS}> {ALT_LABEL} "x"@en }}')
+    trail = biokg("history", "--store", store).stdout.splitlines()
+    assert [line.split()[2] for line in trail[2:-1]] == ["PUT", "UPDATE"] and trail[-1] == "(2 writes)"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -21,8 +22,16 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from biokg.dataset import METADATA_GRAPH, load_quads
-from biokg.errors import ForbiddenError, NotFoundError, ParameterError, StoreError
+from biokg.errors import (
+    ForbiddenError,
+    NotFoundError,
+    ParameterError,
+    RefusedQueryError,
+    StoreError,
+    engine_query_error,
+)
 from biokg.sources import Sources
+from biokg.sparql_text import blank_opaque_parts
 from biokg.store.embedded import EmbeddedStore
 from biokg.tokens import Token
 
@@ -73,21 +82,52 @@ class GraphWriter:
         after = {"PUT": given, "POST": [*before, *given], "DELETE": []}[method]
         emptied = [target] if not after else []
         load_quads(self.store, [*dict.fromkeys(after), *metadata], self.sources, emptied=emptied)
-        kept = {quad.triple for quad in before}
-        now = {quad.triple for quad in self.store.oxigraph.quads_for_pattern(None, None, None, target)}
-        written = Written(
-            datetime.now(UTC).isoformat(timespec="milliseconds"),
-            token.id,
-            token.role,
-            method,
-            graph,
-            len(now - kept),
-            len(kept - now),
-            len(now),
-            not before,
-        )
+        return self._record(method, graph, {quad.triple for quad in before}, token)
+
+    def _record(self, method: str, graph: str, before: set[ox.Triple], token: Token) -> Written:
+        """The committed write of `graph`, which held `before`, appended to the audit trail."""
+        now = self._statements(self.store.oxigraph, graph)
+        time = datetime.now(UTC).isoformat(timespec="milliseconds")
+        added, removed = len(now - before), len(before - now)
+        written = Written(time, token.id, token.role, method, graph, added, removed, len(now), not before)
         self._log(written)
         return written
+
+    @staticmethod
+    def _statements(store: ox.Store, graph: str) -> set[ox.Triple]:
+        return {quad.triple for quad in _graph(store, graph)}
+
+    def update(self, text: str, token: Token) -> list[Written]:
+        """Run a SPARQL 1.1 Update over a copy of the store and commit what it changed, graph by graph, as a
+        write of each (its source record's statements in the metadata graph merged, as a load merges them);
+        the caller holds `lock`. LOAD and SERVICE are refused: an update reads this store only."""
+        blanked = blank_opaque_parts(text)
+        for word in ("LOAD", "SERVICE"):
+            if re.search(rf"\b{word}\b", blanked, re.IGNORECASE):
+                raise RefusedQueryError(f"{word} is refused in updates: an update reads and writes this store only")
+        copy = ox.Store()
+        copy.bulk_extend(self.store.oxigraph)
+        try:
+            copy.update(text)
+        except SyntaxError as error:
+            raise engine_query_error(str(error)) from None
+        except OSError as error:
+            raise RefusedQueryError(f"the update failed: {error}") from None
+        differing = _digests(self.store.oxigraph).items() ^ _digests(copy).items()
+        changed = sorted({graph.value for graph, _ in differing})
+        graphs = [graph for graph in changed if graph != METADATA_GRAPH.value]
+        if not changed:
+            return []
+        for graph in graphs:
+            self._refuse_unless_allowed("PUT", graph, [], token)
+        if METADATA_GRAPH.value in changed and not graphs:
+            raise ForbiddenError("an update changes the metadata graph only with the graphs its records describe")
+        metadata = _changed_records(self.store.oxigraph, copy)
+        quads = [quad for graph in graphs for quad in copy.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+        before = {graph: self._statements(self.store.oxigraph, graph) for graph in graphs}
+        emptied = [ox.NamedNode(graph) for graph in graphs if not any(True for _ in _graph(copy, graph))]
+        load_quads(self.store, [*quads, *metadata], self.sources, emptied=emptied)
+        return [self._record("UPDATE", graph, before[graph], token) for graph in graphs]
 
     def _refuse_unless_allowed(self, method: str, graph: str, quads: Sequence[ox.Quad], token: Token) -> None:
         if method not in METHODS:
@@ -122,3 +162,34 @@ def history(audit: Path, graph: str | None = None) -> Iterator[Written]:
         written = Written(**json.loads(line))
         if graph is None or written.graph == graph:
             yield written
+
+
+def _graph(store: ox.Store, graph: str) -> Iterator[ox.Quad]:
+    return store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+
+
+def _digests(store: ox.Store) -> dict[ox.NamedNode, tuple[int, int]]:
+    """Each named graph's size and a digest of its statements that does not depend on their order: equal for a
+    graph an update left as it was."""
+    digests: dict[ox.NamedNode, tuple[int, int]] = {}
+    for quad in store:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            size, digest = digests.get(quad.graph_name, (0, 0))
+            digests[quad.graph_name] = (size + 1, digest ^ hash(str(quad)))
+    return digests
+
+
+def _changed_records(before: ox.Store, after: ox.Store) -> list[ox.Quad]:
+    """The statements about each subject of the metadata graph that an update changed, as they are after it: a
+    load merges them in place of the subject's statements. A subject left with none is refused: a source
+    record leaves the graph with its file."""
+    old = set(before.quads_for_pattern(None, None, None, METADATA_GRAPH))
+    new = set(after.quads_for_pattern(None, None, None, METADATA_GRAPH))
+    subjects = {quad.subject for quad in old ^ new}
+    block = [quad for quad in new if quad.subject in subjects]
+    gone = subjects - {quad.subject for quad in block}
+    if gone:
+        raise ForbiddenError(
+            f"an update may not remove every statement of {sorted(map(str, gone))[0]} in the metadata graph"
+        )
+    return block

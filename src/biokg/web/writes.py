@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -26,6 +27,8 @@ from biokg.errors import (
     NotAcceptableError,
     NotFoundError,
     ParameterError,
+    QuerySyntaxError,
+    RefusedQueryError,
     UnauthorizedError,
 )
 from biokg.formats import ResultKind, choose_format, formats_of
@@ -36,8 +39,8 @@ from biokg.validation import ValidationReport
 from biokg.web.canned import warm_first_pages
 from biokg.web.context import ContextDep, ServerContext
 from biokg.web.errors import ENGINE_ERRORS, described
-from biokg.web.sparql import TRUNCATED_HEADER
-from biokg.writes import Written
+from biokg.web.sparql import TRUNCATED_HEADER, parse_form
+from biokg.writes import GraphWriter, Written
 
 router = APIRouter(tags=["graph store"])
 GRAPH_PARAMETER = {
@@ -128,22 +131,88 @@ def _iri(graph: str | None) -> ox.NamedNode:
         raise ParameterError(f"graph= is an absolute IRI, not {graph!r}") from None
 
 
+@router.post(
+    "/update",
+    summary="A SPARQL 1.1 Update (curators): committed graph by graph if the store still conforms",
+    responses=described(
+        QuerySyntaxError,
+        RefusedQueryError,
+        UnauthorizedError,
+        ForbiddenError,
+        NonConformingDataError,
+        statuses=(415,),
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/sparql-update": {"schema": {"type": "string"}},
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": {"update": {"type": "string"}}, "required": ["update"]}
+                },
+            },
+        }
+    },
+)
+async def update(request: Request, context: ContextDep) -> Response:
+    """The SPARQL 1.1 Protocol's update operation: the text as the body, or the form's `update` field."""
+    token = await _token(request, context)
+    media_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    body = await request.body()
+    if media_type == "application/sparql-update":
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise HttpError(400, f"the update is not UTF-8 (byte {error.start})") from None
+    elif media_type == "application/x-www-form-urlencoded":
+        fields = parse_form(body, "the form").get("update", [])
+        if len(fields) != 1:
+            raise ParameterError("the form gives the update once, as its `update` field")
+        text = fields[0]
+    else:
+        raise HttpError(
+            415, f"an update is sent as application/sparql-update or a form, not {media_type or 'untyped'}"
+        )
+    return await _committed(request, context, lambda writer: writer.update(text, token))
+
+
 async def _write(request: Request, context: ServerContext, method: str, given: str | None) -> Response:
     graph = _iri(given).value
-    writer = context.writer
-    if writer is None:
-        raise ForbiddenError("writes need an on-disk embedded store (biokg serve --store DIR)")
-    token = await in_thread(_authorised, context, request.headers.get("authorization"))
+    token = await _token(request, context)
     quads = [] if method == "DELETE" else _body(graph, request.headers.get("content-type"), await request.body())
+    return await _committed(request, context, lambda writer: [writer.write(method, graph, quads, token)])
+
+
+async def _token(request: Request, context: ServerContext) -> Token:
+    if context.writer is None:
+        raise ForbiddenError("writes need an on-disk embedded store (biokg serve --store DIR)")
+    return await in_thread(_authorised, context, request.headers.get("authorization"))
+
+
+async def _committed(
+    request: Request, context: ServerContext, write: Callable[[GraphWriter], list[Written]]
+) -> Response:
+    """Commit a write and serve what follows it: 201 if it made a graph, else 200, with what changed in each
+    graph as JSON; 422 with the findings if it would break the shapes."""
     try:
-        written, successor = await in_thread(_commit, context, method, graph, quads, token)
+        written, successor = await in_thread(_commit, context, write)
     except NonConformingDataError as refused:
         return _findings(refused.report, request.headers.get("accept"))
     request.app.state.context = successor
     _retire(context, successor)
-    status = 201 if written.created else 200
-    body = {"graph": graph, "method": method, "added": written.added, "removed": written.removed}
-    return Response(json.dumps({**body, "triples": written.triples}) + "\n", status, media_type="application/json")
+    status = 201 if any(each.created for each in written) else 200
+    changes = [
+        {
+            "graph": each.graph,
+            "method": each.method,
+            "added": each.added,
+            "removed": each.removed,
+            "triples": each.triples,
+        }
+        for each in written
+    ]
+    body = changes[0] if len(changes) == 1 and written[0].method != "UPDATE" else {"writes": changes}
+    return Response(json.dumps(body) + "\n", status, media_type="application/json")
 
 
 def _authorised(context: ServerContext, header: str | None) -> Token:
@@ -168,13 +237,13 @@ def _body(graph: str, content_type: str | None, body: bytes) -> list[ox.Quad]:
 
 
 def _commit(
-    context: ServerContext, method: str, graph: str, quads: list[ox.Quad], token: Token
-) -> tuple[Written, ServerContext]:
+    context: ServerContext, write: Callable[[GraphWriter], list[Written]]
+) -> tuple[list[Written], ServerContext]:
     """Commit the write, and make what the server serves next from the store as it now is, under the writer's
     lock so that contexts are made in the order of the writes."""
     assert context.writer is not None and context.renewed is not None
     with context.writer.lock:
-        written = context.writer.write(method, graph, quads, token)
+        written = write(context.writer)
         return written, context.renewed()
 
 
