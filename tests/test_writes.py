@@ -3,6 +3,7 @@ on an on-disk store, with tokens made by `biokg token create`."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
@@ -198,3 +199,35 @@ def test_a_curator_updates_a_graph_and_an_update_elsewhere_or_outside_the_store_
     assert not ask(base, f'ASK {{ <{TUBULIS}> {ALT_LABEL} "x"@en }}')
     trail = biokg("history", "--store", store).stdout.splitlines()
     assert [line.split()[2] for line in trail[2:-1]] == ["PUT", "UPDATE"] and trail[-1] == "(2 writes)"
+
+
+def get(base: str, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=60) as answer:
+            return answer.status, dict(answer.headers), answer.read()
+    except urllib.error.HTTPError as refused:
+        with refused:
+            return refused.code, dict(refused.headers), refused.read()
+
+
+def test_caches_validators_dumps_void_and_search_follow_a_write(served: Served) -> None:
+    base, _, tokens = served
+    health = json.loads(get(base, "/healthz")[2])
+    canned = get(base, "/api/queries/class-counts?format=csv")[2]
+    assert get(base, "/id/organization/tubulis.ttl")[0] == 404
+    dump_headers = get(base, "/dumps/biokg.nt.gz")[1]
+    assert json.loads(get(base, "/api/search?q=tubulis")[2])["results"] == []
+    assert request(base, "PUT", TUBULIS_GRAPH, SOURCE.read_bytes(), tokens["tubulis"])[0] == 201
+    triples = json.loads(get(base, "/healthz")[2])["triples"]
+    assert triples > health["triples"]
+    assert get(base, "/api/queries/class-counts?format=csv")[2] != canned
+    status, _, page = get(base, "/id/organization/tubulis.ttl")
+    assert status == 200 and b"Tubulis" in page
+    status, _, new_dump = get(base, "/dumps/biokg.nt.gz", **{"If-None-Match": dump_headers["etag"]})
+    assert status == 200 and len(gzip.decompress(new_dump).splitlines()) == triples
+    void = rdflib.Graph().parse(data=get(base, "/.well-known/void", Accept="text/turtle")[2], format="turtle")
+    dataset = rdflib.URIRef(f"{base}/.well-known/void#dataset")
+    counts = [int(str(count)) for count in void.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#triples"))]
+    assert triples in counts, (dataset, counts)
+    hits = json.loads(get(base, "/api/search?q=tubulis")[2])["results"]
+    assert [hit["iri"] for hit in hits][:1] == [TUBULIS]
