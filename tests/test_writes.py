@@ -3,21 +3,27 @@ on an on-disk store, with tokens made by `biokg token create`."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
+import random
 import subprocess
 import sys
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from servers import biokg_serving
 
 from biokg.shipped import data_dir
+from biokg.store import EmbeddedStore
 
 GRAPHS = "https://w3id.org/biokg/graph/"
 TUBULIS_GRAPH = GRAPHS + "tubulis-boersen-zeitung"
@@ -231,3 +237,60 @@ def test_caches_validators_dumps_void_and_search_follow_a_write(served: Served) 
     assert triples in counts, (dataset, counts)
     hits = json.loads(get(base, "/api/search?q=tubulis")[2])["results"]
     assert [hit["iri"] for hit in hits][:1] == [TUBULIS]
+
+
+def test_a_server_killed_in_the_middle_of_writes_leaves_each_one_whole_or_not_at_all(tmp_path: Path) -> None:
+    """Twenty times: a write of one of two versions of a source, the server killed (SIGKILL) at a random moment
+    of it; the store on disk then holds the graph as it was before the write or after it, never a mix, and an
+    acknowledged write is always there."""
+    store = tmp_path / "store"
+    token = biokg("token", "create", "--role", "curator", "--store", store).stdout.strip()
+    extra = b'    organization:tubulis skos:altLabel "Tubulis GmbH"@de .\n'
+    head, tail = SOURCE.read_bytes().rsplit(b"\n}", 1)  # the end of the Tubulis graph, the file's last
+    versions = [SOURCE.read_bytes(), head + b"\n" + extra + b"}" + tail]
+    graphs = [_graph_of(version) for version in versions]
+    assert graphs[0] != graphs[1]
+    options = ["--store", str(store), "--workers", "1", "--no-warm"]
+    with biokg_serving(options, tmp_path / "serve.log") as (base, _):  # how long a write takes here, uncut
+        started = time.perf_counter()
+        assert request(base, "PUT", TUBULIS_GRAPH, versions[1], token)[0] == 201
+        took = time.perf_counter() - started
+    held = graphs[1]
+    moments = random.Random(21)
+    outcomes = []
+    for kill in range(20):
+        written = graphs[kill % 2]
+        answers: list[int] = []
+        with biokg_serving(options, tmp_path / "serve.log") as (base, process):
+            writing = threading.Thread(target=_put, args=(base, versions[kill % 2], token, answers))
+            writing.start()
+            time.sleep(moments.uniform(0.0, 2 * took))
+            process.kill()
+            process.wait(10)
+            writing.join(130)
+        found = _held(store)
+        assert found in (held, written), f"kill {kill}: the graph is neither as before nor as after the write"
+        if answers and answers[0] in (200, 201):
+            assert found == written, f"kill {kill}: an acknowledged write is missing"
+        outcomes.append("after" if found == written else "before")
+        held = found
+    assert "before" in outcomes and "after" in outcomes  # the kills fell both before and after commits
+
+
+def _put(base: str, body: bytes, token: str, answers: list[int]) -> None:
+    """PUT the Tubulis graph; its status, if an answer comes before the server is killed."""
+    with contextlib.suppress(OSError):
+        answers.append(request(base, "PUT", TUBULIS_GRAPH, body, token)[0])
+
+
+def _graph_of(trig: bytes) -> frozenset[tuple[str, str, str]]:
+    graph = ox.NamedNode(TUBULIS_GRAPH)
+    quads = [quad for quad in ox.parse(trig, format=ox.RdfFormat.TRIG) if quad.graph_name == graph]
+    return frozenset((str(q.subject), str(q.predicate), str(q.object)) for q in quads)
+
+
+def _held(store: Path) -> frozenset[tuple[str, str, str]]:
+    """The Tubulis graph as the store on disk holds it (its lock is free: the server was killed)."""
+    opened = EmbeddedStore(store)
+    graph = opened.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(TUBULIS_GRAPH))
+    return frozenset((str(q.subject), str(q.predicate), str(q.object)) for q in graph)
