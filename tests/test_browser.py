@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,9 @@ from typing import Literal
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from servers import biokg_serving
+
+from biokg.shipped import data_dir
 
 ID = "https://w3id.org/biokg/id/"
 BKG = "https://w3id.org/biokg/ontology#"
@@ -30,6 +35,7 @@ PAGES = [
     "/queries",
     "/queries/organisations",
     "/sparql",
+    "/curate",
 ]
 """One page of each kind the server has for people."""
 
@@ -337,3 +343,37 @@ def test_the_table_labels_biokgs_iris_and_links_them_here(page: Page) -> None:
     expect(cell.locator(".biokg-label")).to_have_text("Tubulis (Germany)")
     expect(cell.locator("a.iri")).to_have_text("organization:ror-00sbvh153")
     expect(cell.locator("a.iri")).to_have_attribute("href", "/id/organization/ror-00sbvh153")
+
+
+def test_a_curator_checks_a_source_sees_its_findings_and_difference_and_writes_it(
+    browser: Browser, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    made = [sys.executable, "-m", "biokg", "token", "create", "--role", "curator", "--store", str(store)]
+    token = subprocess.run(made, capture_output=True, text=True, check=True).stdout.strip()
+    source = data_dir() / "graphs" / "tubulis-boersen-zeitung.trig"
+    broken = tmp_path / "broken.trig"
+    broken.write_bytes(source.read_bytes().replace(b"a bkg:SourceGraph", b"a bkg:Nonsense"))
+    with biokg_serving(["--store", str(store), "--workers", "1"], tmp_path / "serve.log") as (base, _):
+        context = browser.new_context(base_url=base)
+        page = context.new_page()
+        page.goto("/curate")
+        page.get_by_label("Token").fill(token)
+        page.get_by_label("Graph").fill("https://w3id.org/biokg/graph/tubulis-boersen-zeitung")
+        page.get_by_label("Source file (TriG)").set_input_files(broken)
+        page.get_by_role("button", name="Check").click()
+        expect(page.locator("#verdict")).to_have_text(re.compile(r"The source breaks the shapes: \d+ finding"))
+        expect(page.locator("#outcome table tr").nth(1)).to_contain_text("https://w3id.org/biokg/graph/")
+        expect(page.get_by_role("button", name="Write to the store")).to_be_disabled()
+        page.get_by_label("Source file (TriG)").set_input_files(source)
+        page.get_by_role("button", name="Check").click()
+        expect(page.locator("#verdict")).to_have_text("The source conforms to the shapes together with the store.")
+        added = page.locator("#outcome summary").first
+        expect(added).to_have_text(re.compile(r"Statements added: [1-9]\d*"))
+        count = (added.text_content() or "").rsplit(" ", 1)[1]
+        page.get_by_role("button", name="Write to the store").click()
+        expect(page.locator("#verdict")).to_have_text(
+            f"Written: https://w3id.org/biokg/graph/tubulis-boersen-zeitung holds {count} statements "
+            f"({count} added, 0 removed)."
+        )
+        context.close()

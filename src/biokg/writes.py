@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from biokg.dataset import METADATA_GRAPH, load_quads
+from biokg.dataset import METADATA_GRAPH, check_load, load_quads
 from biokg.errors import (
     ForbiddenError,
+    NonConformingDataError,
     NotFoundError,
     ParameterError,
     RefusedQueryError,
@@ -34,6 +35,7 @@ from biokg.sources import Sources
 from biokg.sparql_text import blank_opaque_parts
 from biokg.store.embedded import EmbeddedStore
 from biokg.tokens import Token
+from biokg.validation import Finding
 
 AUDIT_FILE = "audit.jsonl"
 METHODS = ("PUT", "POST", "DELETE")
@@ -54,6 +56,16 @@ class Written:
     triples: int
     """Statements in the graph after the write."""
     created: bool
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a write would do: the findings that would refuse it (none: it would commit), and the statements it
+    would add to and remove from its graph, in N-Triples."""
+
+    findings: tuple[Finding, ...]
+    added: list[str]
+    removed: list[str]
 
 
 class GraphWriter:
@@ -96,6 +108,22 @@ class GraphWriter:
     @staticmethod
     def _statements(store: ox.Store, graph: str) -> set[ox.Triple]:
         return {quad.triple for quad in _graph(store, graph)}
+
+    def preview(self, graph: str, quads: Sequence[ox.Quad], token: Token) -> Preview:
+        """What a PUT of `graph` with `quads` would change, and the findings if it would break the shapes;
+        nothing is written."""
+        self._refuse_unless_allowed("PUT", graph, quads, token)
+        target = ox.NamedNode(graph)
+        before = self._statements(self.store.oxigraph, graph)
+        after = {quad.triple for quad in quads if quad.graph_name == target}
+        metadata = [quad for quad in quads if quad.graph_name == METADATA_GRAPH]
+        findings: tuple[Finding, ...] = ()
+        try:
+            statements = [ox.Quad(t.subject, t.predicate, t.object, target) for t in after]
+            check_load(self.store, [*statements, *metadata], self.sources)
+        except NonConformingDataError as refused:
+            findings = refused.report.findings
+        return Preview(findings, sorted(map(str, after - before)), sorted(map(str, before - after)))
 
     def update(self, text: str, token: Token) -> list[Written]:
         """Run a SPARQL 1.1 Update over a copy of the store and commit what it changed, graph by graph, as a

@@ -35,10 +35,11 @@ from biokg.formats import ResultKind, choose_format, formats_of
 from biokg.sources import parse_bytes
 from biokg.threads import in_thread
 from biokg.tokens import Token
-from biokg.validation import ValidationReport
+from biokg.validation import Finding, ValidationReport
 from biokg.web.canned import warm_first_pages
 from biokg.web.context import ContextDep, ServerContext
 from biokg.web.errors import ENGINE_ERRORS, described
+from biokg.web.pages import page
 from biokg.web.sparql import TRUNCATED_HEADER, parse_form
 from biokg.writes import GraphWriter, Written
 
@@ -100,6 +101,33 @@ async def post_graph(request: Request, context: ContextDep) -> Response:
 @router.delete("/graph-store", summary="Remove a named graph (curators)", **_WRITE)
 async def delete_graph(request: Request, context: ContextDep) -> Response:
     return await _write(request, context, "DELETE", request.query_params.get("graph"))
+
+
+@router.post(
+    "/graph-store/check",
+    summary="What a PUT of the body would change, and the findings if it breaks the shapes; nothing is written",
+    **_WRITE,
+)
+async def check_graph(request: Request, context: ContextDep) -> Response:
+    graph = _iri(request.query_params.get("graph")).value
+    token = await _token(request, context)
+    quads = _body(graph, request.headers.get("content-type"), await request.body())
+    assert context.writer is not None
+    preview = await in_thread(context.writer.preview, graph, quads, token)
+    body = {
+        "graph": graph,
+        "conforms": not preview.findings,
+        "findings": [_finding(finding) for finding in preview.findings],
+        "added": preview.added,
+        "removed": preview.removed,
+    }
+    return Response(json.dumps(body, indent=2) + "\n", media_type="application/json")
+
+
+@router.get("/curate", include_in_schema=False)
+def curate_page(request: Request) -> Response:
+    """A curator's page: a token, a source's TriG, its check against the store, and the write."""
+    return page(request, "curate.html")
 
 
 @router.api_route("/graph-store", methods=["OPTIONS", "PATCH", "TRACE"], include_in_schema=False)
@@ -267,19 +295,20 @@ def _findings(report: ValidationReport, accept: str | None) -> Response:
     """422 with the report: SHACL's vocabulary in Turtle when the client asks for it, else JSON."""
     if accept and "text/turtle" in accept:
         return Response(_report_turtle(report), 422, media_type="text/turtle")
-    findings = [
-        {
-            "focus": str(finding.focus.value),
-            "path": finding.path,
-            "value": finding.value,
-            "message": finding.message,
-            "shape": finding.shape,
-            "severity": finding.severity,
-        }
-        for finding in report.findings
-    ]
+    findings = [_finding(finding) for finding in report.findings]
     body = {"conforms": False, "message": "the write breaks the shapes: nothing was changed", "findings": findings}
     return Response(json.dumps(body, indent=2) + "\n", 422, media_type="application/json")
+
+
+def _finding(finding: Finding) -> dict[str, str | None]:
+    return {
+        "focus": str(finding.focus.value),
+        "path": finding.path,
+        "value": finding.value,
+        "message": finding.message,
+        "shape": finding.shape,
+        "severity": finding.severity,
+    }
 
 
 def _report_turtle(report: ValidationReport) -> bytes:
