@@ -143,9 +143,9 @@ class GraphWriter:
             raise RefusedQueryError(f"the update failed: {error}") from None
         differing = _digests(self.store.oxigraph).items() ^ _digests(copy).items()
         changed = sorted({graph.value for graph, _ in differing})
-        graphs = [graph for graph in changed if graph != METADATA_GRAPH.value]
         if not changed:
             return []
+        graphs = [graph for graph in changed if graph != METADATA_GRAPH.value]
         for graph in graphs:
             self._refuse_unless_allowed("PUT", graph, [], token)
         if METADATA_GRAPH.value in changed and not graphs:

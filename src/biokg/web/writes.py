@@ -1,5 +1,6 @@
-"""The SPARQL 1.1 Graph Store Protocol at /graph-store: anyone reads a graph, curators with a bearer token write
-one (PUT replaces it, POST adds to it, DELETE removes it).
+"""Writes over HTTP: the SPARQL 1.1 Graph Store Protocol at /graph-store (anyone reads a graph; curators with a
+bearer token write one: PUT replaces it, POST adds to it, DELETE removes it), SPARQL 1.1 Update at /update, a
+write's check at /graph-store/check, and the curator's page at /curate.
 
 A write is checked against the shapes before it commits: one that breaks them gets 422 with the findings, as JSON
 or, by content negotiation, as a SHACL validation report in Turtle, and changes nothing. Once it is on disk the
@@ -226,19 +227,13 @@ async def _committed(
         written, successor = await in_thread(_commit, context, write)
     except NonConformingDataError as refused:
         return _findings(refused.report, request.headers.get("accept"))
-    request.app.state.context = successor
-    _retire(context, successor)
+    if successor is not context:
+        previous = request.app.state.context  # a write that came first may have swapped it since this one began
+        request.app.state.context = successor
+        _retire(previous, successor)
     status = 201 if any(each.created for each in written) else 200
-    changes = [
-        {
-            "graph": each.graph,
-            "method": each.method,
-            "added": each.added,
-            "removed": each.removed,
-            "triples": each.triples,
-        }
-        for each in written
-    ]
+    fields = ("graph", "method", "added", "removed", "triples")
+    changes = [{field: getattr(each, field) for field in fields} for each in written]
     body = changes[0] if len(changes) == 1 and written[0].method != "UPDATE" else {"writes": changes}
     return Response(json.dumps(body) + "\n", status, media_type="application/json")
 
@@ -272,7 +267,7 @@ def _commit(
     assert context.writer is not None and context.renewed is not None
     with context.writer.lock:
         written = write(context.writer)
-        return written, context.renewed()
+        return written, context.renewed() if written else context
 
 
 def _retire(old: ServerContext, new: ServerContext) -> None:
