@@ -31,7 +31,7 @@ class BiokgApp(FastAPI):
 
 def create_app(context: ServerContext) -> FastAPI:
     """The application serving `context`'s engine: the canned queries' first pages are answered once it starts
-    (if the context says so), and the engine is closed when it shuts down."""
+    (if the context says so), and the engine serving when it shuts down is closed."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -39,7 +39,7 @@ def create_app(context: ServerContext) -> FastAPI:
         yield
         if warming:
             warming.cancel()
-        context.engine.close()
+        app.state.context.engine.close()  # the one serving now: a curator's write may have swapped in another
 
     app = BiokgApp(
         title="biokg",
