@@ -7,16 +7,20 @@ import logging
 import time
 from collections.abc import Iterator
 
+import httpx
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
+from biokg.canned.pages import WholeAnswers
 from biokg.config import Settings
 from biokg.engine import QueryJob
+from biokg.engine.answers import ResultTable, read_solutions
 from biokg.engine.cache import CachingEngine
 from biokg.engine.inline import InlineEngine
 from biokg.engine.pool import WorkerPool
 from biokg.errors import QuerySyntaxError, QueryTimeoutError
+from biokg.formats import format_named
 from biokg.server import prepare
 from biokg.web import create_app
 
@@ -96,3 +100,53 @@ def test_the_access_log_says_hit_or_miss_and_the_health_probe_reaches_the_engine
     kept = engine.size
     assert client.get("/healthz").json()["status"] == "ok"
     assert engine.size == kept
+
+
+def test_pages_of_a_paginated_query_are_cut_from_its_whole_answer_read_once(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The first page is asked of the engine and the whole answer read behind it; a later page asked first
+    reads the whole answer itself."""
+    context = client.app.state.context  # type: ignore[attr-defined]
+    search = context.catalogue.get("search")
+
+    def whole(text: str) -> str:
+        return str(context.catalogue.bind(search, {"text": [text]}, 10_000)[0].whole)
+
+    def get(text: str, page: int) -> httpx.Response:
+        return client.get("/api/queries/search", params={"text": text, "page": page, "format": "csv"})
+
+    with caplog.at_level(logging.INFO, logger="biokg.access"):
+        pages = [get("o", 1)]
+        deadline = time.monotonic() + 10
+        while not context.whole_answers.known(whole("o")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        pages += [get("o", 2), get("o", 4)]
+        shown = client.get("/queries/search", params={"text": "o", "page": "2"})
+        later_first = [get("a", 3), get("a", 1)]
+    entries = [json.loads(record.getMessage()) for record in caplog.records if record.name == "biokg.access"]
+    assert [entry["cache"] for entry in entries] == ["miss", "hit", "hit", "hit", "miss", "hit"]
+    for text, number, page in [*zip("ooo", (1, 2, 4), pages, strict=True), ("a", 3, later_first[0])]:
+        bound, rows = context.catalogue.bind(search, {"text": [text], "page": [str(number)]}, 10_000)
+        asked = read_solutions(context.engine.run(QueryJob(bound.text, "json", cacheable=False)).body, rows)
+        assert page.content == asked.write(format_named("csv"))
+    assert [len(page.text.splitlines()) - 1 for page in pages] == [20, 20, 11]
+    assert ("link" in pages[1].headers, "link" in pages[2].headers) == (True, False)
+    assert shown.text.count("<tr><td>") == 20
+
+
+def test_a_page_past_the_rows_read_of_a_cut_whole_answer_is_not_cut_from_it() -> None:
+    def table(count: int, more: bool = False) -> ResultTable:
+        return ResultTable(("n",), tuple((ox.Literal(str(n)),) for n in range(count)), more=more)
+
+    wholes = WholeAnswers(kept_rows=50)
+    wholes.keep("cut", table(25, more=True))
+    wholes.keep("all", table(25))
+    assert wholes.page("cut", 2, 10) == ResultTable(("n",), table(20).rows[10:], more=True)
+    assert wholes.page("cut", 3, 10) is None  # rows 20-29, of which 25-29 were not read
+    assert wholes.page("all", 3, 10) == ResultTable(("n",), table(25).rows[20:])
+    assert wholes.page("all", 4, 10) == ResultTable(("n",), ())
+    wholes.keep("large", table(51))
+    assert (wholes.known("large"), wholes.page("large", 1, 10)) == (True, None)
+    wholes.keep("more", table(10))  # past the 50 rows kept: the least recently used ("cut") goes
+    assert [wholes.known(text) for text in ("cut", "all", "more")] == [False, True, True]

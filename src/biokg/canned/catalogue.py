@@ -36,6 +36,8 @@ class BoundQuery:
     text: str
     page: int = 1
     page_size: int | None = None
+    whole: str = ""
+    """The bound text without its page (LIMIT and OFFSET), for a paginated query."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +108,8 @@ class CannedQuery:
         if not self.pagination:
             return BoundQuery(text)
         page = _page_number(given.get(PAGE, ["1"]))
-        return BoundQuery(
-            f"{text}\nLIMIT {self.pagination + 1} OFFSET {(page - 1) * self.pagination}\n", page, self.pagination
-        )
+        paged = f"{text}\nLIMIT {self.pagination + 1} OFFSET {(page - 1) * self.pagination}\n"
+        return BoundQuery(paged, page, self.pagination, whole=text)
 
     def choices_query(self, name: str) -> str:
         """A query for the distinct values the data holds for parameter `name`, for `#+ enumerate:`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import time
@@ -11,11 +12,12 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 
 from biokg.canned import MAX_PAGE, PAGE, BoundQuery, CannedQuery, Kind, Parameter, describe_parameters
+from biokg.canned.pages import WHOLE_ROWS
 from biokg.canned.parameters import XSD
 from biokg.engine import QueryJob
 from biokg.engine.answers import ResultTable, read_solutions
 from biokg.errors import AnswerTooLargeError, BiokgError, NotAcceptableError, ParameterError
-from biokg.formats import ResultKind, choose_format, formats_of, openapi_content, results_schema
+from biokg.formats import ResultKind, choose_format, format_named, formats_of, openapi_content, results_schema
 from biokg.web.context import ContextDep, ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
 from biokg.web.errors import ENGINE_ERRORS, described, status_of
@@ -40,6 +42,7 @@ _TYPED_SCHEMAS: dict[str, dict[str, Any]] = {
     XSD + "decimal": {"type": "number"},
     XSD + "boolean": {"type": "boolean"},
 }
+_JSON = format_named("json")
 router = APIRouter()
 _log = logging.getLogger("biokg.canned")
 WARMING_SECONDS = 10.0
@@ -172,12 +175,79 @@ async def _run(
 ) -> tuple[BoundQuery, ResultTable] | None:
     """Bind and run a canned query in a query worker, reading a page or at most `max_rows` rows and `max_bytes`
     bytes; None when the client left first (its query was stopped)."""
-    bound, limit, job = _job(context, query, given, max_rows, max_bytes)
-    outcome = await unless_disconnected(request, context.engine.answer(job))
-    if outcome is None:
+    answered = await unless_disconnected(request, _answer(context, query, given, max_rows, max_bytes))
+    if answered is None:
         return None
-    request.state.cache = "hit" if outcome.cached else "miss"
-    return bound, read_solutions(outcome.body, limit)
+    bound, answer, cached = answered
+    request.state.cache = "hit" if cached else "miss"
+    return bound, answer
+
+
+async def _answer(
+    context: ServerContext,
+    query: CannedQuery,
+    given: dict[str, list[str]],
+    max_rows: int,
+    max_bytes: int,
+    time_limit: float | None = None,
+) -> tuple[BoundQuery, ResultTable, bool]:
+    """The bound query, its answer, and whether that came from what the server keeps. A page of a paginated
+    query over fixed data is cut from the query's whole answer, read once."""
+    bound, limit, job = _job(context, query, given, max_rows, max_bytes)
+    job = dataclasses.replace(job, time_limit=time_limit)
+    if bound.page_size and context.fixed_data:
+        wholes = context.whole_answers
+        known = wholes.known(bound.whole)
+        if not known and bound.page > 1:
+            await _read_whole(context, bound, time_limit)
+        elif not known:
+            _read_whole_later(context, bound)  # the first page is asked of the engine meanwhile
+        page = wholes.page(bound.whole, bound.page, bound.page_size)
+        if page is not None and len(page.write(_JSON)) <= max_bytes:  # the limit a page asked alone keeps to
+            return bound, page, known
+    outcome = await context.engine.answer(job)
+    return bound, read_solutions(outcome.body, limit), outcome.cached
+
+
+async def _read_whole(context: ServerContext, bound: BoundQuery, time_limit: float | None) -> None:
+    """Read the whole answer of a paginated query into `context.whole_answers`, up to WHOLE_ROWS rows; one
+    larger than the server sends is remembered as not kept (its pages are then asked one at a time)."""
+    whole = QueryJob(
+        bound.whole,
+        "json",
+        max_rows=WHOLE_ROWS,
+        max_bytes=context.settings.max_answer_bytes,
+        time_limit=time_limit,
+        cacheable=False,  # kept read, in `context.whole_answers`
+    )
+    try:
+        outcome = await context.engine.answer(whole)
+    except AnswerTooLargeError:
+        context.whole_answers.keep(bound.whole, None)
+        return
+    context.whole_answers.keep(bound.whole, read_solutions(outcome.body, WHOLE_ROWS))
+
+
+def _read_whole_later(context: ServerContext, bound: BoundQuery) -> None:
+    """Read the whole answer in the background once the first page is answered, so that the next pages are
+    ready when they are asked; one at a time, which leaves the other workers to those who ask."""
+    if context.whole_answers.claim():
+        task = asyncio.get_running_loop().create_task(_read_ahead(context, bound))
+        _reading_ahead.add(task)
+        task.add_done_callback(_reading_ahead.discard)
+
+
+async def _read_ahead(context: ServerContext, bound: BoundQuery) -> None:
+    try:
+        await _read_whole(context, bound, None)
+    except BiokgError as failed:  # asked for, its next page is read again, under the client's own limits
+        _log.info("the whole answer of a canned query was not read ahead: %s", failed)
+    finally:
+        context.whole_answers.release()
+
+
+_reading_ahead: set[asyncio.Task[None]] = set()
+"""Whole answers being read ahead, kept referenced until they finish (the event loop holds tasks only weakly)."""
 
 
 def _job(
@@ -209,12 +279,13 @@ async def warm_first_pages(context: ServerContext) -> None:
     started = time.perf_counter()
     queries = [query for query in context.catalogue.queries.values() if _runs_on_defaults(query)]
     for query in queries:
-        for limits in (_api_limits(context), _page_limits(context)):
-            try:
-                job = _job(context, query, {}, *limits)[2]
-                await context.engine.answer(dataclasses.replace(job, time_limit=WARMING_SECONDS))
-            except BiokgError as failed:  # asked, it runs again under the client's own limits
-                _log.warning("canned query %s was not answered on its defaults: %s", query.name, failed)
+        try:
+            if query.pagination:  # its pages, as the API and as the page ask them, are cut from it
+                await _read_whole(context, context.catalogue.bind(query, {}, 1)[0], WARMING_SECONDS)
+            for limits in (_api_limits(context), _page_limits(context)):
+                await _answer(context, query, {}, *limits, time_limit=WARMING_SECONDS)
+        except BiokgError as failed:  # asked, it runs again under the client's own limits
+            _log.warning("canned query %s was not answered on its defaults: %s", query.name, failed)
     context.warmed.set()
     _log.info("first pages of %d canned queries answered in %.1f s", len(queries), time.perf_counter() - started)
 

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from biokg.canned import Catalogue
+from biokg.canned.pages import WholeAnswers
 from biokg.config import Settings
 from biokg.engine import QueryEngine
 from biokg.guard import QueryPolicy
@@ -47,6 +48,8 @@ class ServerContext:
     """Whether the first pages of the canned queries are answered into the answer cache once the server listens
     (biokg.web.canned.warm_first_pages); `warmed` is set when they are."""
     warmed: threading.Event = field(default_factory=threading.Event)
+    whole_answers: WholeAnswers = field(default_factory=WholeAnswers)
+    """The whole answers of paginated canned queries that pages are cut from, while the data stays as loaded."""
     writer: GraphWriter | None = None
     """Curators' writes, on an on-disk embedded store; None elsewhere (a remote store, or one in memory)."""
     tokens: TokenFile | None = None
