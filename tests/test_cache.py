@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from biokg.canned.pages import WholeAnswers
+from biokg.canned.pages import WholeAnswer, WholeAnswers
 from biokg.config import Settings
 from biokg.engine import QueryJob
 from biokg.engine.answers import ResultTable, read_solutions
@@ -136,17 +136,20 @@ def test_pages_of_a_paginated_query_are_cut_from_its_whole_answer_read_once(
 
 
 def test_a_page_past_the_rows_read_of_a_cut_whole_answer_is_not_cut_from_it() -> None:
-    def table(count: int, more: bool = False) -> ResultTable:
-        return ResultTable(("n",), tuple((ox.Literal(str(n)),) for n in range(count)), more=more)
+    def tsv(count: int) -> bytes:
+        return ("?n\n" + "".join(f'"{n}"\n' for n in range(count))).encode()
+
+    def page(first: int, end: int, more: bool = False) -> ResultTable:
+        return ResultTable(("n",), tuple((ox.Literal(str(n)),) for n in range(first, end)), more=more)
 
     wholes = WholeAnswers(kept_rows=50)
-    wholes.keep("cut", table(25, more=True))
-    wholes.keep("all", table(25))
-    assert wholes.page("cut", 2, 10) == ResultTable(("n",), table(20).rows[10:], more=True)
+    wholes.keep("cut", WholeAnswer.of(tsv(25), more=True))
+    wholes.keep("all", WholeAnswer.of(tsv(25), more=False))
+    assert wholes.page("cut", 2, 10) == page(10, 20, more=True)
     assert wholes.page("cut", 3, 10) is None  # rows 20-29, of which 25-29 were not read
-    assert wholes.page("all", 3, 10) == ResultTable(("n",), table(25).rows[20:])
-    assert wholes.page("all", 4, 10) == ResultTable(("n",), ())
-    wholes.keep("large", table(51))
+    assert wholes.page("all", 3, 10) == page(20, 25)
+    assert wholes.page("all", 4, 10) == page(0, 0)
+    wholes.keep("large", WholeAnswer.of(tsv(51), more=False))
     assert (wholes.known("large"), wholes.page("large", 1, 10)) == (True, None)
-    wholes.keep("more", table(10))  # past the 50 rows kept: the least recently used ("cut") goes
+    wholes.keep("more", WholeAnswer.of(tsv(10), more=False))  # past the 50 rows kept: the least recently used goes
     assert [wholes.known(text) for text in ("cut", "all", "more")] == [False, True, True]

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request, Response
 
 from biokg.canned import MAX_PAGE, PAGE, BoundQuery, CannedQuery, Kind, Parameter, describe_parameters
-from biokg.canned.pages import WHOLE_ROWS
+from biokg.canned.pages import WHOLE_ROWS, WholeAnswer
 from biokg.canned.parameters import XSD
 from biokg.engine import QueryJob
 from biokg.engine.answers import ResultTable, read_solutions
@@ -214,18 +214,18 @@ async def _read_whole(context: ServerContext, bound: BoundQuery, time_limit: flo
     larger than the server sends is remembered as not kept (its pages are then asked one at a time)."""
     whole = QueryJob(
         bound.whole,
-        "json",
+        "tsv",
         max_rows=WHOLE_ROWS,
         max_bytes=context.settings.max_answer_bytes,
         time_limit=time_limit,
-        cacheable=False,  # kept read, in `context.whole_answers`
+        cacheable=False,  # kept, in `context.whole_answers`
     )
     try:
         outcome = await context.engine.answer(whole)
     except AnswerTooLargeError:
         context.whole_answers.keep(bound.whole, None)
         return
-    context.whole_answers.keep(bound.whole, read_solutions(outcome.body, WHOLE_ROWS))
+    context.whole_answers.keep(bound.whole, WholeAnswer.of(outcome.body, outcome.truncated))
 
 
 def _read_whole_later(context: ServerContext, bound: BoundQuery) -> None:
