@@ -7,10 +7,10 @@ import logging
 import time
 from collections.abc import Iterator
 
-import httpx
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from biokg.canned.pages import WholeAnswer, WholeAnswers
 from biokg.config import Settings
@@ -113,7 +113,7 @@ def test_pages_of_a_paginated_query_are_cut_from_its_whole_answer_read_once(
     def whole(text: str) -> str:
         return str(context.catalogue.bind(search, {"text": [text]}, 10_000)[0].whole)
 
-    def get(text: str, page: int) -> httpx.Response:
+    def get(text: str, page: int) -> Response:
         return client.get("/api/queries/search", params={"text": text, "page": page, "format": "csv"})
 
     with caplog.at_level(logging.INFO, logger="biokg.access"):
