@@ -149,6 +149,10 @@ def test_a_page_past_the_rows_read_of_a_cut_whole_answer_is_not_cut_from_it() ->
     assert wholes.page("cut", 3, 10) is None  # rows 20-29, of which 25-29 were not read
     assert wholes.page("all", 3, 10) == page(20, 25)
     assert wholes.page("all", 4, 10) == page(0, 0)
+    assert (wholes.page("all", 1, 10, max_bytes=43), wholes.page("all", 1, 10, max_bytes=42)) == (
+        page(0, 10, more=True),
+        None,
+    )
     wholes.keep("large", WholeAnswer.of(tsv(51), more=False))
     assert (wholes.known("large"), wholes.page("large", 1, 10)) == (True, None)
     wholes.keep("more", WholeAnswer.of(tsv(10), more=False))  # past the 50 rows kept: the least recently used goes

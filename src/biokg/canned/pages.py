@@ -63,9 +63,10 @@ class WholeAnswers:
         with self._lock:
             return text in self._answers
 
-    def page(self, text: str, number: int, size: int) -> ResultTable | None:
+    def page(self, text: str, number: int, size: int, max_bytes: int | None = None) -> ResultTable | None:
         """Page `number` of `size` rows of the whole answer of `text`, `more` saying whether rows follow; None
-        when that answer is not kept or was cut before the page's last row."""
+        when that answer is not kept, was cut before the page's last row, or when the page's rows are larger
+        than `max_bytes` (asked of the engine, such a page is refused with the reason)."""
         with self._lock:
             whole = self._answers.get(text)
             if whole is None:
@@ -75,6 +76,8 @@ class WholeAnswers:
         if whole.more and end > len(whole.rows):
             return None
         lines = b"".join(line + b"\n" for line in (whole.head, *whole.rows[end - size : end]))
+        if max_bytes is not None and len(lines) > max_bytes:
+            return None
         solutions = ox.parse_query_results(lines, format=ox.QueryResultsFormat.TSV)
         assert isinstance(solutions, ox.QuerySolutions)
         variables = tuple(variable.value for variable in solutions.variables)

@@ -17,7 +17,7 @@ from biokg.canned.parameters import XSD
 from biokg.engine import QueryJob
 from biokg.engine.answers import ResultTable, read_solutions
 from biokg.errors import AnswerTooLargeError, BiokgError, NotAcceptableError, ParameterError
-from biokg.formats import ResultKind, choose_format, format_named, formats_of, openapi_content, results_schema
+from biokg.formats import ResultKind, choose_format, formats_of, openapi_content, results_schema
 from biokg.web.context import ContextDep, ServerContext, server_context
 from biokg.web.disconnect import unless_disconnected
 from biokg.web.errors import ENGINE_ERRORS, described, status_of
@@ -42,7 +42,6 @@ _TYPED_SCHEMAS: dict[str, dict[str, Any]] = {
     XSD + "decimal": {"type": "number"},
     XSD + "boolean": {"type": "boolean"},
 }
-_JSON = format_named("json")
 router = APIRouter()
 _log = logging.getLogger("biokg.canned")
 WARMING_SECONDS = 10.0
@@ -202,8 +201,8 @@ async def _answer(
             await _read_whole(context, bound, time_limit)
         elif not known:
             _read_whole_later(context, bound)  # the first page is asked of the engine meanwhile
-        page = wholes.page(bound.whole, bound.page, bound.page_size)
-        if page is not None and len(page.write(_JSON)) <= max_bytes:  # the limit a page asked alone keeps to
+        page = wholes.page(bound.whole, bound.page, bound.page_size, max_bytes)
+        if page is not None:
             return bound, page, known
     outcome = await context.engine.answer(job)
     return bound, read_solutions(outcome.body, limit), outcome.cached
