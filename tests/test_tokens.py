@@ -88,7 +88,7 @@ def test_the_command_makes_lists_and_revokes_tokens_in_the_store_folder(tmp_path
         GRAPH,
         token.created,
     ]
-    assert listed.stdout.splitlines()[-1] == "(1 token)" and presented.split("_")[2] not in listed.stdout
+    assert listed.stdout.splitlines()[-1] == "(1 token)" and presented.split("_", 2)[2] not in listed.stdout
     revoked = biokg("token", "revoke", token.id, "--store", tmp_path)
     assert (revoked.returncode, revoked.stdout) == (0, f"revoked token {token.id} (curator, {GRAPH})\n")
     again = biokg("token", "revoke", token.id, "--store", tmp_path)
