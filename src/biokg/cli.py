@@ -305,9 +305,10 @@ TokensFile = Annotated[
 
 @token_app.command("create")
 def token_create(
-    role: Annotated[str, typer.Option(help="What the token may do: curator (write graphs).")],
+    role: Annotated[str, typer.Option(help="What the token may do: curator (write graphs) or reader.")],
     graphs: Annotated[
-        list[str] | None, typer.Option("--graphs", help="A graph it may write (repeat it); every graph if none.")
+        list[str] | None,
+        typer.Option("--graphs", help="A graph it may write, and read if private (repeat it); every graph if none."),
     ] = None,
     tokens: TokensFile = None,
     store: StoreDir = None,

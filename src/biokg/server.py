@@ -20,6 +20,7 @@ from biokg.engine.remote import RemoteEngine
 from biokg.errors import BiokgError, NonConformingDataError
 from biokg.guard import QueryPolicy
 from biokg.linked.dumps import DumpCache
+from biokg.privacy import private_graphs, visible_copy
 from biokg.search import SearchIndex
 from biokg.search.service import SearchingEngine
 from biokg.shipped import shipped_dir
@@ -28,7 +29,7 @@ from biokg.stats import graph_sizes
 from biokg.store import EmbeddedStore, RemoteStore, Store, open_store
 from biokg.tokens import token_file
 from biokg.validation import validate_quads
-from biokg.web.context import ServerContext
+from biokg.web.context import ReaderViews, ServerContext
 from biokg.web.sending import SendBudget
 from biokg.writes import AUDIT_FILE, GraphWriter
 
@@ -52,24 +53,39 @@ def prepare(settings: Settings) -> ServerContext:
 
 
 def serving(settings: Settings, store: EmbeddedStore, writer: GraphWriter | None) -> ServerContext:
-    """The context serving the embedded store as it is now: its copy in memory, the workers forked from it, an
-    empty answer cache and the text index; made again after every write."""
+    """The context serving the embedded store as it is now, without its private graphs; made again after every
+    write. With a writer, readers whose tokens name private graphs get contexts of their own."""
+    private = private_graphs(store.oxigraph)
+    context = _serving_view(settings, store, private, settings.warm_canned)
+    if writer is None:
+        return context
+    renewed = functools.partial(serving, settings, store, writer)
+    tokens = token_file(settings)
+
+    def reader_view(hidden: frozenset[str]) -> ServerContext:
+        view = _serving_view(settings, store, hidden, warm=False)
+        return dataclasses.replace(view, writer=writer, tokens=tokens, renewed=renewed)
+
+    readers = ReaderViews(private, reader_view)
+    return dataclasses.replace(context, writer=writer, tokens=tokens, renewed=renewed, readers=readers)
+
+
+def _serving_view(settings: Settings, store: EmbeddedStore, hidden: frozenset[str], warm: bool) -> ServerContext:
+    """The context serving what a reader kept from the `hidden` graphs may see: a copy of it in memory, the
+    workers forked from it, an empty answer cache and the text index."""
+    served = visible_copy(store, hidden) if hidden else store
+    memory = served.oxigraph if hidden else memory_copy(store)
     policy = _policy(settings)
-    sizes = graph_sizes(store)
-    memory = memory_copy(store)
+    sizes = graph_sizes(served)
     workers = settings.query_workers or os.cpu_count() or 1
     memory_limit = settings.query_memory_mib * 2**20 or _machine_memory() // (2 * workers)
     pool = WorkerPool(memory, workers, settings.query_time_limit, memory_limit)
     cache = _machine_memory() // 32 if settings.cache_mib is None else settings.cache_mib * 2**20
-    index = SearchIndex.build(store)
+    index = SearchIndex.build(served)
     searching = SearchingEngine(pool, lambda: index)
     engine: QueryEngine = CachingEngine(searching, cache) if cache else searching  # the data stays as loaded
-    warm = settings.warm_canned and cache > 0
-    context = _context(settings, engine, index, policy, store, sizes, fixed_data=True, warm_canned=warm)
-    if writer is None:
-        return context
-    renewed = functools.partial(serving, settings, store, writer)
-    return dataclasses.replace(context, writer=writer, tokens=token_file(settings), renewed=renewed)
+    warm_canned = warm and cache > 0
+    return _context(settings, engine, index, policy, served, sizes, fixed_data=True, warm_canned=warm_canned)
 
 
 def _policy(settings: Settings) -> QueryPolicy:

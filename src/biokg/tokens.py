@@ -21,8 +21,9 @@ from pathlib import Path
 from biokg.config import Settings
 from biokg.errors import NotFoundError, ParameterError, TokenFileError
 
-ROLES = ("curator",)
-"""What a token may do: a curator writes graphs (the ones it names, or any when it names none)."""
+ROLES = ("curator", "reader")
+"""What a token may do: a curator writes graphs (the ones it names, or any when it names none); both read the
+private graphs it names (every one, when it names none)."""
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 """scrypt's cost: 16 MiB and tens of milliseconds a check. A secret is 256 random bits, which no cost of hashing
 needs to protect from guessing; the hash keeps the file from being a list of working tokens."""
@@ -51,6 +52,10 @@ class TokenFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._checked: dict[str, Token] = {}
+        """Valid tokens already checked, by the SHA-256 of what was presented, while the file stays as it was
+        read (`_read`): scrypt takes tens of milliseconds, too long to pay on every query of a reader."""
+        self._read: tuple[int, int, int] | None = None
 
     def create(self, role: str, graphs: tuple[str, ...] = ()) -> tuple[Token, str]:
         """A new token and its secret, in the form a client sends (`biokg_<id>_<secret>`), shown only here."""
@@ -85,7 +90,22 @@ class TokenFile:
         return revoked
 
     def check(self, presented: str) -> Token | None:
-        """The token a client presented, if it is one of these and its secret matches."""
+        """The token a client presented, if it is one of these and its secret matches; revoked as soon as the
+        file changes."""
+        try:
+            status = self.path.stat()
+            read: tuple[int, int, int] | None = (status.st_ino, status.st_mtime_ns, status.st_size)
+        except FileNotFoundError:
+            read = None
+        if read != self._read:
+            self._checked, self._read = {}, read
+        key = hashlib.sha256(presented.encode()).hexdigest()
+        token = self._checked.get(key) or self._checked_now(presented)
+        if token is not None:
+            self._checked[key] = token
+        return token
+
+    def _checked_now(self, presented: str) -> Token | None:
         match = _PRESENTED.fullmatch(presented)
         if match is None:
             return None

@@ -31,6 +31,7 @@ from biokg.errors import (
     StoreError,
     engine_query_error,
 )
+from biokg.privacy import hidden_from, private_graphs, visible_quads, withheld
 from biokg.sources import Sources
 from biokg.sparql_text import blank_opaque_parts
 from biokg.store.embedded import EmbeddedStore
@@ -91,6 +92,7 @@ class GraphWriter:
             raise NotFoundError(f"no graph <{graph}> in the store")
         given = [quad for quad in quads if quad.graph_name == target]
         metadata = [quad for quad in quads if quad.graph_name == METADATA_GRAPH]
+        self._refuse_withheld(metadata, token)
         after = {"PUT": given, "POST": [*before, *given], "DELETE": []}[method]
         emptied = [target] if not after else []
         load_quads(self.store, [*dict.fromkeys(after), *metadata], self.sources, emptied=emptied)
@@ -133,15 +135,17 @@ class GraphWriter:
         for word in ("LOAD", "SERVICE"):
             if re.search(rf"\b{word}\b", blanked, re.IGNORECASE):
                 raise RefusedQueryError(f"{word} is refused in updates: an update reads and writes this store only")
+        hidden = hidden_from(token, private_graphs(self.store.oxigraph))
+        visible = visible_quads(self.store.oxigraph, hidden)  # the update reads what its token may read
         copy = ox.Store()
-        copy.bulk_extend(self.store.oxigraph)
+        copy.bulk_extend(visible)
         try:
             copy.update(text)
         except SyntaxError as error:
             raise engine_query_error(str(error)) from None
         except OSError as error:
             raise RefusedQueryError(f"the update failed: {error}") from None
-        differing = _digests(self.store.oxigraph).items() ^ _digests(copy).items()
+        differing = _digests(visible).items() ^ _digests(copy).items()
         changed = sorted({graph.value for graph, _ in differing})
         if not changed:
             return []
@@ -150,7 +154,8 @@ class GraphWriter:
             self._refuse_unless_allowed("PUT", graph, [], token)
         if METADATA_GRAPH.value in changed and not graphs:
             raise ForbiddenError("an update changes the metadata graph only with the graphs its records describe")
-        metadata = _changed_records(self.store.oxigraph, copy)
+        metadata = _changed_records(visible, copy)
+        self._refuse_withheld(metadata, token)
         quads = [quad for graph in graphs for quad in copy.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
         before = {graph: self._statements(self.store.oxigraph, graph) for graph in graphs}
         emptied = [ox.NamedNode(graph) for graph in graphs if not any(True for _ in _graph(copy, graph))]
@@ -170,6 +175,15 @@ class GraphWriter:
                 f"a write holds statements of its graph <{graph}> and its source record in the metadata graph "
                 f"only, not of {others[0]}"
             )
+
+    def _refuse_withheld(self, metadata: Sequence[ox.Quad], token: Token) -> None:
+        """Refuse statements in the metadata graph about what a private graph hidden from the token keeps there
+        (its description, its source's record): merged, they would replace it, and could make it public."""
+        hidden = hidden_from(token, private_graphs(self.store.oxigraph))
+        touched = withheld(self.store.oxigraph, hidden) & {quad.subject for quad in metadata}
+        if touched:
+            described = sorted(map(str, touched))[0]
+            raise ForbiddenError(f"token {token.id} may not describe {described} in the metadata graph")
 
     def _log(self, written: Written) -> None:
         """Append the write to the audit trail, on disk before the write is answered."""

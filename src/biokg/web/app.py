@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from biokg.web import canned, health, linked, search, sparql, workbench, writes
 from biokg.web.context import ServerContext
 from biokg.web.errors import install_error_handlers
-from biokg.web.middleware import AccessLog, BodyLimit
+from biokg.web.middleware import AccessLog, BodyLimit, ReaderAccess
 from biokg.web.static_files import STATIC, CompressedStaticFiles
 
 
@@ -39,7 +39,10 @@ def create_app(context: ServerContext) -> FastAPI:
         yield
         if warming:
             warming.cancel()
-        app.state.context.engine.close()  # the one serving now: a curator's write may have swapped in another
+        serving = app.state.context  # the one serving now: a curator's write may have swapped in another
+        serving.engine.close()
+        if serving.readers:
+            serving.readers.close()
 
     app = BiokgApp(
         title="biokg",
@@ -70,6 +73,7 @@ def create_app(context: ServerContext) -> FastAPI:
         expose_headers=[sparql.TRUNCATED_HEADER],
         allow_credentials=False,
     )
+    app.add_middleware(ReaderAccess)
     app.add_middleware(BodyLimit, limit=context.settings.max_request_bytes)
     app.add_middleware(AccessLog)
     return app

@@ -16,8 +16,9 @@ from biokg.config import Settings
 from biokg.engine import QueryEngine
 from biokg.guard import QueryPolicy
 from biokg.linked.dumps import DumpCache
+from biokg.privacy import hidden_from
 from biokg.search import SearchIndex
-from biokg.tokens import TokenFile
+from biokg.tokens import Token, TokenFile
 from biokg.web.sending import SendBudget
 from biokg.writes import GraphWriter
 
@@ -56,14 +57,54 @@ class ServerContext:
     """The tokens that may write, beside the on-disk store."""
     renewed: Callable[[], ServerContext] | None = None
     """The context made anew from the store as it is now, after a write."""
+    readers: ReaderViews | None = None
+    """The contexts of readers whose token names private graphs; None where no token can be made."""
 
     @property
     def triples(self) -> int:
         return sum(size for _, size in self.graph_sizes)
 
 
+class ReaderViews:
+    """The contexts serving the readers whose tokens name private graphs: one per set of private graphs still
+    hidden from them, made when first asked (a copy of the store, its workers and text index) and closed with
+    the public context, after a write."""
+
+    def __init__(self, private: frozenset[str], make: Callable[[frozenset[str]], ServerContext]) -> None:
+        self.private = private
+        """The graphs marked private, which the public context leaves out."""
+        self._make = make
+        self._views: dict[frozenset[str], ServerContext] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def view(self, token: Token) -> ServerContext | None:
+        """The context for a reader with `token`; None when it reads what the public does, or when these views
+        were closed (a write came first: ask the context that replaced this one)."""
+        hidden = hidden_from(token, self.private)
+        if hidden == self.private:
+            return None
+        with self._lock:
+            if self._closed:
+                return None
+            if hidden not in self._views:
+                self._views[hidden] = self._make(hidden)
+            return self._views[hidden]
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for view in self._views.values():
+                view.engine.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+
 def server_context(request: Request) -> ServerContext:
-    context = request.app.state.context
+    """The context serving this request: the one its reader's token chose (biokg.web.readers), or the public."""
+    context = getattr(request.state, "context", None) or request.app.state.context
     assert isinstance(context, ServerContext)
     return context
 

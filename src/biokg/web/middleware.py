@@ -1,4 +1,5 @@
-"""ASGI middleware of the server: a request size limit read before the body, and structured access logs."""
+"""ASGI middleware of the server: a request size limit read before the body, the context a reader's token
+chooses, and structured access logs."""
 
 from __future__ import annotations
 
@@ -7,19 +8,24 @@ import logging
 import time
 from typing import Any
 
+from starlette.applications import Starlette
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from biokg.formats import PLAIN_TEXT
+from biokg.threads import in_thread
+from biokg.tokens import Token
+from biokg.web.context import ServerContext
 
 access_log = logging.getLogger("biokg.access")
 
 
-async def _plain(send: Send, status: int, text: str) -> None:
+async def _plain(send: Send, status: int, text: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", PLAIN_TEXT.encode())],
+            "headers": [(b"content-type", PLAIN_TEXT.encode()), *headers],
         }
     )
     await send({"type": "http.response.body", "body": text.encode()})
@@ -62,6 +68,55 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+class ReaderAccess:
+    """Serve a request that presents a bearer token from the context its token reads (private graphs it names
+    included), by every route alike; 401 for a token that is not valid. Every answer varies with the
+    Authorization header, and one read with a token is for its reader alone (Cache-Control: private)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        context = scope["app"].state.context if scope["type"] == "http" else None
+        if context is None or context.tokens is None:
+            await self.app(scope, receive, send)
+            return
+        scheme, _, presented = (Headers(scope=scope).get("authorization") or "").partition(" ")
+        token = None
+        if scheme.lower() == "bearer" and presented.strip():
+            token = await in_thread(context.tokens.check, presented.strip())
+            if token is None and await in_thread(context.tokens.tokens):
+                await _plain(send, 401, "the bearer token is not valid, or was revoked\n", (_CHALLENGE,))
+                return
+        if token is not None:
+            view = await in_thread(_reader_view, scope["app"], token)
+            if view is not None:
+                scope.setdefault("state", {})["context"] = view
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.add_vary_header("Authorization")
+                if token is not None:
+                    headers["Cache-Control"] = "private"
+            await send(message)
+
+        await self.app(scope, receive, marked)
+
+
+_CHALLENGE = (b"www-authenticate", b'Bearer realm="biokg"')
+
+
+def _reader_view(app: Starlette, token: Token) -> ServerContext | None:
+    """The context for a reader with `token`, from the context serving now: a write may swap it meanwhile."""
+    context: ServerContext = app.state.context
+    view = context.readers.view(token) if context.readers else None
+    while view is None and context.readers and context.readers.closed and app.state.context is not context:
+        context = app.state.context
+        view = context.readers.view(token) if context.readers else None
+    return view
 
 
 QUERY_LOG_KEYS = ("query", "form", "query_ms", "truncated", "cache")

@@ -273,9 +273,10 @@ def _commit(
 def _retire(old: ServerContext, new: ServerContext) -> None:
     """Stop the old context's workers once the requests running on them are past their time limit; warm the
     new one's canned queries."""
-    timer = threading.Timer(old.settings.query_time_limit + 1, old.engine.close)
-    timer.daemon = True
-    timer.start()
+    for close in (old.engine.close, *([old.readers.close] if old.readers else [])):
+        timer = threading.Timer(old.settings.query_time_limit + 1, close)
+        timer.daemon = True
+        timer.start()
     if new.warm_canned:
         _warming.add(asyncio.get_running_loop().create_task(warm_first_pages(new)))
         for task in [task for task in _warming if task.done()]:
