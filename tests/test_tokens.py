@@ -54,7 +54,7 @@ def test_a_revoked_token_is_refused_and_the_others_stay(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("role", "graphs", "message"),
     [
-        ("admin", (), "a token's role is one of curator, not 'admin'"),
+        ("admin", (), "a token's role is one of curator, reader, not 'admin'"),
         ("curator", ("graph/deals",), "a token's graph is an absolute IRI, not 'graph/deals'"),
     ],
 )

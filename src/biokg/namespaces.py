@@ -110,6 +110,7 @@ class BKG(DefinedNamespace):
     combines: URIRef
     shippedFile: URIRef
     retrievedOn: URIRef
+    private: URIRef
     comparedWith: URIRef
     geonamesId: URIRef
     qualifier: URIRef
