@@ -347,6 +347,22 @@ def test_default_and_named_graph_uris_set_the_dataset(client: TestClient) -> Non
     assert bindings(in_the_url.json(), "n") == ["22"]  # a form POST may name its dataset in the URL too
 
 
+def test_from_and_from_named_in_the_query_set_its_dataset(sources: Sources) -> None:
+    """On the embedded store; `oxigraph serve --union-default-graph` answers FROM over every graph."""
+    with make_client(Settings(query_workers=1), "embedded", None, sources) as client:
+        _check_from(client)
+        client.app.state.context.engine.close()  # type: ignore[attr-defined]
+
+
+def _check_from(client: TestClient) -> None:
+    count = f"SELECT (COUNT(*) AS ?n) FROM <{PLACES}> WHERE {{ ?s ?p ?o }}"
+    assert bindings(client.get("/sparql", params={"query": count}).json(), "n") == ["22"]
+    graphs = f"SELECT DISTINCT ?g FROM NAMED <{PLACES}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert bindings(client.get("/sparql", params={"query": graphs}).json(), "g") == [PLACES]
+    nothing = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{PLACES}> WHERE {{ ?s ?p ?o }}"
+    assert bindings(client.get("/sparql", params={"query": nothing}).json(), "n") == ["0"]  # no FROM: empty
+
+
 def test_a_query_over_the_length_limit_is_refused_before_it_is_parsed(sources: Sources) -> None:
     with make_client(Settings(query_workers=1), "embedded", None, sources) as roomy:
         response = roomy.post("/sparql", data={"query": "ASK {} #" + "x" * 100_000})

@@ -3,6 +3,8 @@ with a job. Over a remote store, `engine_for` gives the remote engine instead.""
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 
 from biokg.engine import QueryEngine, QueryJob, QueryOutcome, finished
@@ -10,6 +12,7 @@ from biokg.engine.answers import write_answer
 from biokg.engine.remote import RemoteEngine
 from biokg.errors import engine_query_error
 from biokg.formats import format_named
+from biokg.sparql_text import blank_opaque_parts
 from biokg.store import EmbeddedStore, RemoteStore, Store
 from biokg.threads import in_thread
 
@@ -17,7 +20,7 @@ from biokg.threads import in_thread
 def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
     """Run one job against a store and write its answer, at most `max_rows` rows or triples and `max_bytes`
     bytes, gzipped when the job asks for it. Raises SyntaxError for a query that does not parse."""
-    options: dict[str, object] = {"use_default_graph_as_union": True}
+    options: dict[str, object] = {} if _declares_dataset(job.query) else {"use_default_graph_as_union": True}
     if job.default_graphs or job.named_graphs:  # the protocol's dataset replaces the store's default dataset
         options = {
             "default_graph": [ox.NamedNode(graph) for graph in job.default_graphs],
@@ -26,6 +29,15 @@ def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
     answer = store.query(job.query, **options)  # type: ignore[arg-type]
     body, truncated = write_answer(answer, format_named(job.format_name), job.max_rows)
     return finished(QueryOutcome(body, truncated), job)
+
+
+def _declares_dataset(query: str) -> bool:
+    """Whether the query names its dataset (FROM, FROM NAMED): Oxigraph would answer over the union of every
+    graph regardless, if asked to take it as the default graph."""
+    return _FROM.search(blank_opaque_parts(query)) is not None
+
+
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
 
 
 class InlineEngine:
