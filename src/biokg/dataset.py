@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pyoxigraph as ox
 from biokg.errors import NonConformingDataError, RdfSyntaxError
 from biokg.namespaces import GRAPH, ONTOLOGY_IRI, SHAPES_IRI
 from biokg.sources import Sources, parse_file, rdf_files
-from biokg.store.base import Progress, Store
+from biokg.store.base import Progress, QuadLookup, Store
 from biokg.store.embedded import EmbeddedStore
 from biokg.validation import (
     ValidationReport,
@@ -115,7 +116,10 @@ def load_quads(
         return
     check = change_check(store, quads, Validator(sources.shapes, sources.ontology), emptied)
     stamp = kept_stamp(store, replaced, sources)
-    store.replace_graphs(quads, on_progress, graphs=graphs, stamp=stamp, check=check)
+    if check.incremental and store.on_disk and stamp == store.stamp:
+        store.replace_in_place(quads, emptied, check.run)
+    else:
+        store.replace_graphs(quads, on_progress, graphs=graphs, stamp=stamp, check=check)
 
 
 def kept_stamp(
@@ -137,9 +141,21 @@ def check_load(store: EmbeddedStore, quads: Sequence[ox.Quad], sources: Sources)
     check(successor)
 
 
+@dataclass(frozen=True)
+class ChangeCheck:
+    """The check of the next store after a load, and whether it reads only around the change (`incremental`),
+    so that it can read the store as the change would leave it (`Changed`) instead of a whole new store."""
+
+    run: Callable[[QuadLookup], None]
+    incremental: bool
+
+    def __call__(self, successor: ox.Store) -> None:
+        self.run(successor)
+
+
 def change_check(
     store: EmbeddedStore, quads: Sequence[ox.Quad], validator: Validator, emptied: Iterable[ox.NamedNode] = ()
-) -> Callable[[ox.Store], None]:
+) -> ChangeCheck:
     """The check of the next store after a load of `quads` into `store` that also removes the `emptied` graphs:
     of the nodes the change can affect, or of every node when the change is large. The change is in statements
     of the union of the graphs, which the shapes check: what the load adds that no graph stated before, and what
@@ -154,33 +170,34 @@ def change_check(
     added_triples = [quad.triple for quad in added if not _holds(store.oxigraph, quad.triple)]
     added_triples += graph_marks(replaced - {quad.graph_name for quad in before})  # a new graph must be described
 
-    def check(successor: ox.Store) -> None:
+    def check(successor: QuadLookup) -> None:
         removed_triples = [quad.triple for quad in removed if not _holds(successor, quad.triple)]
         changed = [*added_triples, *removed_triples]
         focus = affected_nodes(successor, changed, AFFECTED_HOPS, validator)
-        if len(focus) > INCREMENTAL_UP_TO:
+        around = ox.Store()  # what the checks of those nodes read: a check scans less in a smaller store
+        if len(focus) > INCREMENTAL_UP_TO and isinstance(successor, ox.Store):
             _check_whole(validator, len(quads))(successor)
             return
-        around = ox.Store()  # what the checks of those nodes read: a check scans less in a smaller store
         around.bulk_extend(neighbourhood(successor, focus, AFFECTED_HOPS, validator))
         _refuse(validator.validate_store(around, focus, triples=len(quads)))
 
-    return check
+    return ChangeCheck(check, incremental=True)
 
 
-def _holds(store: ox.Store, triple: ox.Triple) -> bool:
+def _holds(store: QuadLookup, triple: ox.Triple) -> bool:
     """Whether some graph of `store` states `triple`: the shapes see the union of the graphs, so a statement
     that another source also makes is no change to them."""
     return next(store.quads_for_pattern(triple.subject, triple.predicate, triple.object), None) is not None
 
 
-def _check_whole(validator: Validator, triples: int) -> Callable[[ox.Store], None]:
+def _check_whole(validator: Validator, triples: int) -> ChangeCheck:
     """A check of every focus node of the next store."""
 
-    def check(successor: ox.Store) -> None:
+    def check(successor: QuadLookup) -> None:
+        assert isinstance(successor, ox.Store), "a check of the whole store reads a whole store"
         _refuse(validator.validate_store(successor, triples=triples))
 
-    return check
+    return ChangeCheck(check, incremental=False)
 
 
 def _refuse_unless_conforming(sources: Sources, data: Sequence[ox.Quad]) -> None:

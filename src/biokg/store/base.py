@@ -89,3 +89,15 @@ def serialize_dataset(quads: Iterable[ox.Quad], fmt: Format) -> bytes:
     if fmt.holds_graphs:
         return ox.serialize(quads, format=fmt.oxigraph) or b""
     return ox.serialize(dict.fromkeys(quad.triple for quad in quads), format=fmt.oxigraph) or b""
+
+
+class QuadLookup(Protocol):
+    """What a check of a change reads of a store: its statements by pattern."""
+
+    def quads_for_pattern(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | ox.Triple | None,
+        predicate: ox.NamedNode | None,
+        object: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
+        graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None,
+    ) -> Iterator[ox.Quad]: ...

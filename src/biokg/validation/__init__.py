@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from biokg.namespaces import METADATA_GRAPH, ONTOLOGY_IRI, PREFIXES, SHAPES_IRI, compact
 from biokg.sources import Sources
+from biokg.store.base import QuadLookup
 from biokg.validation.compiler import FOCUS_GRAPH, MATCHES, Check, checks_of, matches, read_backwards
 from biokg.validation.shapes import read_shapes
 
@@ -203,7 +204,7 @@ def validate_sources(sources: Sources) -> ValidationReport:
 
 
 def affected_nodes(
-    store: ox.Store, changed: Iterable[ox.Quad | ox.Triple], hops: int, validator: Validator
+    store: QuadLookup, changed: Iterable[ox.Quad | ox.Triple], hops: int, validator: Validator
 ) -> set[Node]:
     """The focus nodes whose findings a change can alter, within `hops` steps of it: the nodes that read the
     statements of a node it changes (reaching that node backwards along any statement: shapes' paths go
@@ -222,7 +223,7 @@ def affected_nodes(
     return readers | meeting
 
 
-def neighbourhood(store: ox.Store, nodes: Collection[Node], hops: int, validator: Validator) -> list[ox.Quad]:
+def neighbourhood(store: QuadLookup, nodes: Collection[Node], hops: int, validator: Validator) -> list[ox.Quad]:
     """Every statement about the nodes the checks of `nodes` can read: those within `hops` steps forwards along
     any statement but rdf:type, or backwards along the predicates the shapes follow backwards; taken from the store
     by index lookups instead of by the checks' scans of the whole store."""
@@ -231,7 +232,7 @@ def neighbourhood(store: ox.Store, nodes: Collection[Node], hops: int, validator
 
 
 def _walk(
-    store: ox.Store,
+    store: QuadLookup,
     start: set[Node],
     hops: int,
     vocabulary: Collection[Node],
