@@ -13,11 +13,18 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
-from conftest import seed_with_ror
+from conftest import ROR_FIXTURE, SEED, seed_with_ror
 from SPARQLWrapper import JSON, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from biokg.dataset import ensure_loaded
+from biokg.ror.importer import import_ror
+from biokg.search import SearchIndex
+from biokg.sources import load_sources
+from biokg.store import EmbeddedStore
 
 ID = "https://w3id.org/biokg/id/"
 BKG = "https://w3id.org/biokg/ontology#"
@@ -256,3 +263,45 @@ def test_the_service_description_names_the_search_feature(served: str) -> None:
     assert (None, SD.feature, search) in graph
     assert (search, rdflib.RDF.type, SD.Feature) in graph
     assert str(graph.value(search, rdflib.RDFS.label)) == "Text search of names"
+
+
+def test_an_index_refreshed_for_what_a_write_changed_finds_what_one_built_anew_finds() -> None:
+    """A company renamed, one added in Munich, one removed: refreshed for those three, the index answers every
+    search, facet and listing as one built from the changed store does."""
+    store, sources = EmbeddedStore(), load_sources(SEED)
+    ensure_loaded(store, sources)
+    import_ror([ROR_FIXTURE], store, sources)
+    index = SearchIndex.build(store)
+    graph = ox.NamedNode("https://w3id.org/biokg/graph/changed")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    biom, added = ox.NamedNode(ID + "organization/biom"), ox.NamedNode(ID + "organization/new-pharma")
+    labels = store.oxigraph.quads_for_pattern(None, label, None)
+    removed = next(quad.subject for quad in labels if quad.object.value.startswith("Charité"))
+    for quad in [
+        *store.oxigraph.quads_for_pattern(biom, label, None),
+        *store.oxigraph.quads_for_pattern(removed, None, None),
+    ]:
+        store.oxigraph.remove(quad)
+    store.oxigraph.extend(
+        [
+            ox.Quad(biom, label, ox.Literal("BioM Pharma Cluster", language="en"), graph),
+            ox.Quad(added, label, ox.Literal("New Pharma München", language="de"), graph),
+            ox.Quad(
+                added,
+                ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode(BKG + "Company"),
+                graph,
+            ),
+            ox.Quad(
+                added, ox.NamedNode("https://schema.org/location"), ox.NamedNode(ID + "place/city/2867714"), graph
+            ),
+        ]
+    )
+    index.refresh(store, [biom.value, added.value, removed.value])
+    built = SearchIndex.build(store)
+    for text in ("pharma", "biom", "charité", "berlin", "münchen", "new", "大阪", "cluster"):
+        assert index.search(text, limit=50) == built.search(text, limit=50), text
+        assert index.facets(text) == built.facets(text), text
+    assert index.instances(BKG + "Company", limit=1000) == built.instances(BKG + "Company", limit=1000)
+    assert index.label(added.value) == "New Pharma München" and index.label(removed.value) is None
+    assert len(index) == len(built)

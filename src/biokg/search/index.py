@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -134,6 +134,29 @@ class SearchIndex:
         """The index of every resource of `store` that has a type or a name."""
         return cls(_entries(store))
 
+    def refresh(self, store: Store, iris: Iterable[str]) -> None:
+        """Index `iris` anew from `store`, as a write left them: their rows replaced, or removed when the store no
+        longer names or types them. What a resource's entry reads of other resources (the places around it, the
+        classes above its own) is taken as it is now; a write that changes those is indexed by `build`."""
+        wanted = sorted(set(iris))
+        entries = list(_entries(store, wanted)) if wanted else []
+        with self._lock:
+            marks = ",".join("?" * len(wanted))
+            old = [row[0] for row in self._db.execute(f"SELECT id FROM resource WHERE iri IN ({marks})", wanted)]
+            names = self._db.execute(
+                f"SELECT id, folded FROM name WHERE resource IN ({','.join('?' * len(old))})", old
+            ).fetchall()
+            for table in ("word", "gram"):  # external-content FTS tables are told what leaves them
+                self._db.executemany(f"INSERT INTO {table} ({table}, rowid, folded) VALUES ('delete', ?, ?)", names)
+            self._db.executemany("DELETE FROM pair WHERE name = ?", [(row,) for row, _ in names])
+            for table in ("name", "member"):
+                self._db.executemany(f"DELETE FROM {table} WHERE resource = ?", [(row,) for row in old])
+            self._db.executemany("DELETE FROM resource WHERE id = ?", [(row,) for row in old])
+            added = self._fill(entries)
+            for table in ("word", "gram"):
+                self._db.executemany(f"INSERT INTO {table} (rowid, folded) VALUES (?, ?)", added)
+            self._db.commit()
+
     def __len__(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM resource").fetchone()[0])
@@ -206,26 +229,31 @@ class SearchIndex:
         row = self._db.execute("SELECT label FROM resource WHERE iri = ?", (iri,)).fetchone()
         return str(row[0]) if row else None
 
-    def _fill(self, entries: Iterable[Entry]) -> None:
+    def _fill(self, entries: Iterable[Entry]) -> list[tuple[int, str]]:
+        """Add the entries' rows after the rows there are; the names added, (id, folded), for the text tables."""
         resources: list[tuple[int, str, str, str, str, str | None, str | None]] = []
         members: list[tuple[str, int, str]] = []
         names: list[tuple[int, str, str, int]] = []
-        for number, entry in enumerate(entries, start=1):
+        first_resource, first_name = (
+            int(self._db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]) + 1
+            for table in ("resource", "name")
+        )
+        for number, entry in enumerate(entries, start=first_resource):
             label, language = _display_label(entry)
             key = fold(label)
             resources.append((number, entry.iri, label, language, key, _display_type(entry.types), entry.country))
             members.extend((class_iri, number, key) for class_iri in entry.classes)
             names.extend((number, text, fold(text), field) for text, field, _ in entry.names)
-        pairs = [
-            (gram, row) for row, (_, _, folded, _) in enumerate(names, start=1) for gram in _east_asian_pairs(folded)
-        ]
+        numbered = list(enumerate(names, start=first_name))
+        pairs = [(gram, row) for row, (_, _, folded, _) in numbered for gram in _east_asian_pairs(folded)]
         self._db.executemany("INSERT INTO resource VALUES (?, ?, ?, ?, ?, ?, ?)", resources)
         self._db.executemany("INSERT INTO member VALUES (?, ?, ?)", members)
         self._db.executemany(
             "INSERT INTO name (id, resource, text, folded, field) VALUES (?, ?, ?, ?, ?)",
-            [(row, *name) for row, name in enumerate(names, start=1)],
+            [(row, *name) for row, name in numbered],
         )
         self._db.executemany("INSERT INTO pair VALUES (?, ?)", pairs)
+        return [(row, folded) for row, (_, _, folded, _) in numbered]
 
 
 def _tiers(folded: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -296,14 +324,16 @@ def _display_type(types: tuple[str, ...]) -> str | None:
     return next(iter(own or sorted(types)), None)
 
 
-def _entries(store: Store) -> Iterator[Entry]:
-    """Every resource of the store with a type or an indexed name, with its classes and its country."""
+def _entries(store: Store, iris: Sequence[str] | None = None) -> Iterator[Entry]:
+    """Every resource of the store with a type or an indexed name (of `iris` only, if given), with its classes
+    and its country."""
+    only = f"VALUES ?s {{ {' '.join(f'<{iri}>' for iri in iris)} }}" if iris is not None else ""
     names: dict[str, list[tuple[str, int, str]]] = {}
     labels: dict[str, list[tuple[str, str]]] = {}
     for subject, predicate, value in _rows(
         store,
         f"""
-        SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {" ".join(f"<{iri}>" for iri in FIELDS)} }}
+        SELECT DISTINCT ?s ?p ?o WHERE {{ {only} VALUES ?p {{ {" ".join(f"<{iri}>" for iri in FIELDS)} }}
           ?s ?p ?o FILTER(isIRI(?s) && isLITERAL(?o)) }}""",
     ):
         language = value.language if isinstance(value, ox.Literal) else None
@@ -311,12 +341,15 @@ def _entries(store: Store) -> Iterator[Entry]:
         if predicate.value == _RDFS + "label":
             labels.setdefault(subject.value, []).append((value.value, language or ""))
     types: dict[str, set[str]] = {}
-    for subject, kind in _rows(store, "SELECT DISTINCT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }"):
+    typed = f"SELECT DISTINCT ?s ?t WHERE {{ {only} ?s a ?t FILTER(isIRI(?s) && isIRI(?t)) }}"
+    for subject, kind in _rows(store, typed):
         types.setdefault(subject.value, set()).add(kind.value)
     parents = _pairs(store, f"<{_RDFS}subClassOf>")
     inside = _pairs(store, f"<{_SCHEMA}containedInPlace>")
-    located = _pairs(store, f"<{_SCHEMA}location>")
-    countries = {iri for iri, kinds in types.items() if str(BKG.Country) in kinds}
+    located = _pairs(store, f"<{_SCHEMA}location>", only)
+    countries = {
+        row[0].value for row in _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s a <{BKG.Country}> FILTER(isIRI(?s)) }}")
+    }
     for iri in sorted(names.keys() | types.keys()):
         asserted = tuple(sorted(types.get(iri, ())))
         yield Entry(
@@ -334,10 +367,11 @@ def _rows(store: Store, query: str) -> Iterator[tuple[ox.NamedNode | ox.Literal,
         yield tuple(term for term in row if isinstance(term, ox.NamedNode | ox.Literal))
 
 
-def _pairs(store: Store, predicate: str) -> dict[str, set[str]]:
-    """Subject to objects of one predicate, between IRIs."""
+def _pairs(store: Store, predicate: str, only: str = "") -> dict[str, set[str]]:
+    """Subject to objects of one predicate, between IRIs (of the subjects `only` binds, if given)."""
     pairs: dict[str, set[str]] = {}
-    for subject, value in _rows(store, f"SELECT DISTINCT ?s ?o WHERE {{ ?s {predicate} ?o FILTER(isIRI(?o)) }}"):
+    query = f"SELECT DISTINCT ?s ?o WHERE {{ {only} ?s {predicate} ?o FILTER(isIRI(?o)) }}"
+    for subject, value in _rows(store, query):
         pairs.setdefault(subject.value, set()).add(value.value)
     return pairs
 
