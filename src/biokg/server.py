@@ -5,14 +5,20 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import logging
 import os
+import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from biokg.canned import Catalogue
+from biokg.canned.pages import WholeAnswers
 from biokg.config import Settings
-from biokg.dataset import ensure_loaded
+from biokg.dataset import METADATA_GRAPH, ensure_loaded
 from biokg.engine import QueryEngine, json_fetcher
 from biokg.engine.cache import CachingEngine
 from biokg.engine.pool import WorkerPool
@@ -20,6 +26,7 @@ from biokg.engine.remote import RemoteEngine
 from biokg.errors import BiokgError, NonConformingDataError
 from biokg.guard import QueryPolicy
 from biokg.linked.dumps import DumpCache
+from biokg.namespaces import PREFIXES
 from biokg.privacy import private_graphs, visible_copy
 from biokg.search import SearchIndex
 from biokg.search.service import SearchingEngine
@@ -27,11 +34,14 @@ from biokg.shipped import shipped_dir
 from biokg.sources import load_sources
 from biokg.stats import graph_sizes
 from biokg.store import EmbeddedStore, RemoteStore, Store, open_store
+from biokg.store.embedded import replace_graphs_in
 from biokg.tokens import token_file
 from biokg.validation import validate_quads
 from biokg.web.context import ReaderViews, ServerContext
 from biokg.web.sending import SendBudget
 from biokg.writes import AUDIT_FILE, GraphWriter
+
+_log = logging.getLogger("biokg.server")
 
 
 def prepare(settings: Settings) -> ServerContext:
@@ -53,21 +63,81 @@ def prepare(settings: Settings) -> ServerContext:
 
 
 def serving(settings: Settings, store: EmbeddedStore, writer: GraphWriter | None) -> ServerContext:
-    """The context serving the embedded store as it is now, without its private graphs; made again after every
-    write. With a writer, readers whose tokens name private graphs get contexts of their own."""
+    """The context serving the embedded store as it is now, without its private graphs. With a writer, readers
+    whose tokens name private graphs get contexts of their own, and a write makes the next context
+    (`after_write`)."""
     private = private_graphs(store.oxigraph)
     context = _serving_view(settings, store, private, settings.warm_canned)
     if writer is None:
         return context
-    renewed = functools.partial(serving, settings, store, writer)
-    tokens = token_file(settings)
+    return dataclasses.replace(
+        context,
+        writer=writer,
+        tokens=token_file(settings),
+        renewed=functools.partial(after_write, settings, store, writer),
+        readers=ReaderViews(private, functools.partial(_reader_view, settings, store, writer)),
+    )
 
-    def reader_view(hidden: frozenset[str]) -> ServerContext:
-        view = _serving_view(settings, store, hidden, warm=False)
-        return dataclasses.replace(view, writer=writer, tokens=tokens, renewed=renewed)
 
-    readers = ReaderViews(private, reader_view)
-    return dataclasses.replace(context, writer=writer, tokens=tokens, renewed=renewed, readers=readers)
+def after_write(
+    settings: Settings, store: EmbeddedStore, writer: GraphWriter, previous: ServerContext, graphs: Sequence[str]
+) -> ServerContext:
+    """The context serving the store after a write of `graphs`: the previous one's copy in memory changed in
+    place, new workers forked from it, the text index refreshed for the resources the write changed, and the
+    rest kept (the canned queries' choices among them). Where that copy leaves out private graphs, or the write
+    moves what other resources' index rows read (places' containment, classes, countries), everything is made
+    anew from the store, as `serving` does."""
+    started = time.perf_counter()
+    memory = previous.memory
+    if memory is None or private_graphs(store.oxigraph):
+        return _made_anew(settings, store, writer, "private graphs are left out of what is served")
+    changed = [*(ox.NamedNode(graph) for graph in graphs), METADATA_GRAPH]
+    before = {quad.triple for graph in changed for quad in memory.quads_for_pattern(None, None, None, graph)}
+    now = [quad for graph in changed for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)]
+    moved = before ^ {quad.triple for quad in now}
+    if any(triple.predicate in _STRUCTURE or triple.object == _COUNTRY for triple in moved):
+        return _made_anew(settings, store, writer, "the write moves places, classes or countries")
+    replace_graphs_in(memory, changed, now)
+    previous.search.refresh(store, {t.subject.value for t in moved if isinstance(t.subject, ox.NamedNode)})
+    sizes = dict(previous.graph_sizes)
+    for graph in changed:
+        sizes[graph.value] = sum(1 for _ in memory.quads_for_pattern(None, None, None, graph))
+        if not sizes[graph.value]:
+            del sizes[graph.value]
+    engine, caching = _engine(settings, memory, previous.search)
+    _log.info("after a write of %d statements, served in %.0f ms", len(moved), (time.perf_counter() - started) * 1000)
+    return dataclasses.replace(
+        previous,
+        engine=engine,
+        graph_sizes=tuple(sorted(sizes.items())),
+        dumps=DumpCache(store.quads),
+        loaded_at=max(datetime.now(UTC).replace(microsecond=0), previous.loaded_at + timedelta(seconds=1)),
+        memo={},
+        whole_answers=WholeAnswers(),
+        warmed=threading.Event(),
+        warm_canned=settings.warm_canned and caching,
+        readers=ReaderViews(frozenset(), functools.partial(_reader_view, settings, store, writer)),
+    )
+
+
+def _made_anew(settings: Settings, store: EmbeddedStore, writer: GraphWriter, reason: str) -> ServerContext:
+    started = time.perf_counter()
+    context = serving(settings, store, writer)
+    _log.info("after a write, what is served made anew (%s) in %.1f s", reason, time.perf_counter() - started)
+    return context
+
+
+_STRUCTURE = {ox.NamedNode(PREFIXES["rdfs"] + "subClassOf"), ox.NamedNode(PREFIXES["schema"] + "containedInPlace")}
+_COUNTRY = ox.NamedNode(PREFIXES["bkg"] + "Country")
+
+
+def _reader_view(
+    settings: Settings, store: EmbeddedStore, writer: GraphWriter, hidden: frozenset[str]
+) -> ServerContext:
+    """The context of a reader from whom only the `hidden` private graphs are kept."""
+    view = _serving_view(settings, store, hidden, warm=False)
+    renewed = functools.partial(after_write, settings, store, writer)
+    return dataclasses.replace(view, writer=writer, tokens=token_file(settings), renewed=renewed, memory=None)
 
 
 def _serving_view(settings: Settings, store: EmbeddedStore, hidden: frozenset[str], warm: bool) -> ServerContext:
@@ -75,17 +145,25 @@ def _serving_view(settings: Settings, store: EmbeddedStore, hidden: frozenset[st
     workers forked from it, an empty answer cache and the text index."""
     served = visible_copy(store, hidden) if hidden else store
     memory = served.oxigraph if hidden else memory_copy(store)
-    policy = _policy(settings)
     sizes = graph_sizes(served)
+    index = SearchIndex.build(served)
+    engine, caching = _engine(settings, memory, index)
+    context = _context(
+        settings, engine, index, _policy(settings), served, sizes, fixed_data=True, warm_canned=warm and caching
+    )
+    return dataclasses.replace(context, memory=None if hidden else memory)
+
+
+def _engine(settings: Settings, memory: ox.Store, index: SearchIndex) -> tuple[QueryEngine, bool]:
+    """The engine over a copy in memory: workers forked from it, the text index's SERVICE, and an answer cache
+    unless there is none (then False)."""
     workers = settings.query_workers or os.cpu_count() or 1
     memory_limit = settings.query_memory_mib * 2**20 or _machine_memory() // (2 * workers)
     pool = WorkerPool(memory, workers, settings.query_time_limit, memory_limit)
     cache = _machine_memory() // 32 if settings.cache_mib is None else settings.cache_mib * 2**20
-    index = SearchIndex.build(served)
     searching = SearchingEngine(pool, lambda: index)
     engine: QueryEngine = CachingEngine(searching, cache) if cache else searching  # the data stays as loaded
-    warm_canned = warm and cache > 0
-    return _context(settings, engine, index, policy, served, sizes, fixed_data=True, warm_canned=warm_canned)
+    return engine, cache > 0
 
 
 def _policy(settings: Settings) -> QueryPolicy:

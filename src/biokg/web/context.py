@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated
 
+import pyoxigraph as ox
 from fastapi import Depends, Request
 
 from biokg.canned import Catalogue
@@ -55,8 +56,11 @@ class ServerContext:
     """Curators' writes, on an on-disk embedded store; None elsewhere (a remote store, or one in memory)."""
     tokens: TokenFile | None = None
     """The tokens that may write, beside the on-disk store."""
-    renewed: Callable[[], ServerContext] | None = None
-    """The context made anew from the store as it is now, after a write."""
+    renewed: Callable[[ServerContext, Sequence[str]], ServerContext] | None = None
+    """The context serving the store after a write of the given graphs, made from this one."""
+    memory: ox.Store | None = None
+    """The whole store's copy in memory that the workers fork from, which a write changes in place; None where
+    the copy leaves out private graphs, or for a remote store."""
     readers: ReaderViews | None = None
     """The contexts of readers whose token names private graphs; None where no token can be made."""
 

@@ -267,7 +267,7 @@ def _commit(
     assert context.writer is not None and context.renewed is not None
     with context.writer.lock:
         written = write(context.writer)
-        return written, context.renewed() if written else context
+        return written, context.renewed(context, [each.graph for each in written]) if written else context
 
 
 def _retire(old: ServerContext, new: ServerContext) -> None:
