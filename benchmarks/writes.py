@@ -180,7 +180,8 @@ def main() -> None:
             ),
         }
         for name, (command, query_url, write_url, credential) in servers.items():
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            log = (work / "server.log").open("wb")
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
             try:
                 wait_for(query_url, process, 900)
                 if "in memory" in name:
@@ -194,6 +195,10 @@ def main() -> None:
             finally:
                 process.terminate()
                 process.wait()
+                log.close()
+            for line in (work / "server.log").read_text(errors="replace").splitlines():
+                if "after a write" in line:  # biokg's own account of what followed the commit
+                    print(f"{'':32} {line.strip()}")
 
 
 if __name__ == "__main__":

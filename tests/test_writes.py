@@ -22,6 +22,7 @@ import pytest
 import rdflib
 from servers import biokg_serving
 
+from biokg.server import touched_resources
 from biokg.shipped import data_dir
 from biokg.store import EmbeddedStore
 from biokg.tokens import TOKENS_FILE, TokenFile
@@ -295,3 +296,29 @@ def _held(store: Path) -> frozenset[tuple[str, str, str]]:
     opened = EmbeddedStore(store)
     graph = opened.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(TUBULIS_GRAPH))
     return frozenset((str(q.subject), str(q.predicate), str(q.object)) for q in graph)
+
+
+def test_a_write_that_moves_a_place_refreshes_the_index_rows_of_everything_in_it() -> None:
+    """What contains a place decides the country of everything located in it, at any depth."""
+    inside, located = "https://schema.org/containedInPlace", "https://schema.org/location"
+    store = EmbeddedStore()
+
+    def statement(subject: str, predicate: str, value: str) -> ox.Quad:
+        return ox.Quad(
+            ox.NamedNode(subject), ox.NamedNode(predicate), ox.NamedNode(value), ox.NamedNode(GRAPHS + "g")
+        )
+
+    moved = statement("http://example.org/region", inside, "http://example.org/country")
+    store.oxigraph.extend(
+        [
+            statement("http://example.org/city", inside, "http://example.org/region"),
+            statement("http://example.org/company", located, "http://example.org/city"),
+            statement("http://example.org/elsewhere", located, "http://example.org/other-city"),
+            moved,
+        ]
+    )
+    assert touched_resources(store, {moved.triple}) == {
+        "http://example.org/region",
+        "http://example.org/city",
+        "http://example.org/company",
+    }

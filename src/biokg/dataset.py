@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections.abc import Callable, Iterable, Sequence
@@ -114,12 +115,22 @@ def load_quads(
         _refuse_unless_conforming(sources, [*kept, *quads])
         store.replace_graphs(quads, on_progress, graphs=graphs)
         return
-    check = change_check(store, quads, Validator(sources.shapes, sources.ontology), emptied)
+    check = change_check(store, quads, validator_of(sources), emptied)
     stamp = kept_stamp(store, replaced, sources)
     if check.incremental and store.on_disk and stamp == store.stamp:
         store.replace_in_place(quads, emptied, check.run)
     else:
         store.replace_graphs(quads, on_progress, graphs=graphs, stamp=stamp, check=check)
+
+
+def validator_of(sources: Sources) -> Validator:
+    """The validator of the sources' shapes, made once: what it reads of them takes about a second."""
+    return _validator(sources.shapes, sources.ontology)
+
+
+@functools.lru_cache(maxsize=4)
+def _validator(shapes: tuple[ox.Quad, ...], ontology: tuple[ox.Quad, ...]) -> Validator:
+    return Validator(shapes, ontology)
 
 
 def kept_stamp(
@@ -134,7 +145,7 @@ def kept_stamp(
 def check_load(store: EmbeddedStore, quads: Sequence[ox.Quad], sources: Sources) -> None:
     """Check what loading `quads` would give, as `load_quads` would, and write nothing."""
     quads = merged_metadata(store, quads)
-    check = change_check(store, quads, Validator(sources.shapes, sources.ontology))
+    check = change_check(store, quads, validator_of(sources))
     replaced = {quad.graph_name for quad in quads}
     successor = ox.Store()
     successor.bulk_extend(itertools.chain((q for q in store.quads() if q.graph_name not in replaced), quads))

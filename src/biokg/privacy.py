@@ -79,7 +79,7 @@ def visible_quads(store: ox.Store, hidden: Collection[str]) -> ox.Store:
     """What a reader kept from `hidden` may see, as a store of its own in memory (for an update to run over)."""
     kept = withheld(store, hidden)
     view = ox.Store()
-    view.bulk_extend(quad for quad in store if _visible(quad, kept))
+    view.bulk_extend((quad for quad in store if _visible(quad, kept)) if kept else store)
     return view
 
 

@@ -85,8 +85,8 @@ def after_write(
     """The context serving the store after a write of `graphs`: the previous one's copy in memory changed in
     place, new workers forked from it, the text index refreshed for the resources the write changed, and the
     rest kept (the canned queries' choices among them). Where that copy leaves out private graphs, or the write
-    moves what other resources' index rows read (places' containment, classes, countries), everything is made
-    anew from the store, as `serving` does."""
+    changes classes (which every resource's index row reads), everything is made anew from the store, as
+    `serving` does."""
     started = time.perf_counter()
     memory = previous.memory
     if memory is None or private_graphs(store.oxigraph):
@@ -95,10 +95,10 @@ def after_write(
     before = {quad.triple for graph in changed for quad in memory.quads_for_pattern(None, None, None, graph)}
     now = [quad for graph in changed for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)]
     moved = before ^ {quad.triple for quad in now}
-    if any(triple.predicate in _STRUCTURE or triple.object == _COUNTRY for triple in moved):
-        return _made_anew(settings, store, writer, "the write moves places, classes or countries")
+    if any(triple.predicate == _SUBCLASS for triple in moved):
+        return _made_anew(settings, store, writer, "the write changes classes")
     replace_graphs_in(memory, changed, now)
-    previous.search.refresh(store, {t.subject.value for t in moved if isinstance(t.subject, ox.NamedNode)})
+    previous.search.refresh(store, touched_resources(store, moved))
     sizes = dict(previous.graph_sizes)
     for graph in changed:
         sizes[graph.value] = sum(1 for _ in memory.quads_for_pattern(None, None, None, graph))
@@ -127,7 +127,26 @@ def _made_anew(settings: Settings, store: EmbeddedStore, writer: GraphWriter, re
     return context
 
 
-_STRUCTURE = {ox.NamedNode(PREFIXES["rdfs"] + "subClassOf"), ox.NamedNode(PREFIXES["schema"] + "containedInPlace")}
+def touched_resources(store: EmbeddedStore, moved: set[ox.Triple]) -> set[str]:
+    """The resources whose rows in the text index a change of `moved` statements alters: their subjects, and,
+    where it moves a place (what contains it, whether it is a country), every resource in that place."""
+    touched = {triple.subject.value for triple in moved if isinstance(triple.subject, ox.NamedNode)}
+    places = {
+        triple.subject
+        for triple in moved
+        if isinstance(triple.subject, ox.NamedNode) and (triple.predicate == _INSIDE or triple.object == _COUNTRY)
+    }
+    for place in places:
+        inside = f"{{ ?within {_INSIDE}* {place} . ?r {_LOCATION} ?within }} UNION {{ ?r {_INSIDE}* {place} }}"
+        answer = store.oxigraph.query(f"SELECT DISTINCT ?r WHERE {{ {inside} }}", use_default_graph_as_union=True)
+        assert isinstance(answer, ox.QuerySolutions)
+        touched |= {row[0].value for row in answer if isinstance(row[0], ox.NamedNode)}
+    return touched
+
+
+_SUBCLASS = ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
+_INSIDE = ox.NamedNode(PREFIXES["schema"] + "containedInPlace")
+_LOCATION = ox.NamedNode(PREFIXES["schema"] + "location")
 _COUNTRY = ox.NamedNode(PREFIXES["bkg"] + "Country")
 
 

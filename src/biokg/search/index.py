@@ -141,21 +141,27 @@ class SearchIndex:
         wanted = sorted(set(iris))
         entries = list(_entries(store, wanted)) if wanted else []
         with self._lock:
-            marks = ",".join("?" * len(wanted))
-            old = [row[0] for row in self._db.execute(f"SELECT id FROM resource WHERE iri IN ({marks})", wanted)]
+            old = self._ids("SELECT id FROM resource WHERE iri IN ({})", wanted)
             names = self._db.execute(
                 f"SELECT id, folded FROM name WHERE resource IN ({','.join('?' * len(old))})", old
             ).fetchall()
             for table in ("word", "gram"):  # external-content FTS tables are told what leaves them
                 self._db.executemany(f"INSERT INTO {table} ({table}, rowid, folded) VALUES ('delete', ?, ?)", names)
-            self._db.executemany("DELETE FROM pair WHERE name = ?", [(row,) for row, _ in names])
-            for table in ("name", "member"):
-                self._db.executemany(f"DELETE FROM {table} WHERE resource = ?", [(row,) for row in old])
-            self._db.executemany("DELETE FROM resource WHERE id = ?", [(row,) for row in old])
+            name_ids = [row for row, _ in names]
+            for sql, ids in (
+                ("DELETE FROM pair WHERE name IN ({})", name_ids),
+                ("DELETE FROM name WHERE resource IN ({})", old),
+                ("DELETE FROM member WHERE resource IN ({})", old),
+                ("DELETE FROM resource WHERE id IN ({})", old),
+            ):
+                self._db.execute(sql.format(",".join("?" * len(ids))), ids)  # one scan of the table each
             added = self._fill(entries)
             for table in ("word", "gram"):
                 self._db.executemany(f"INSERT INTO {table} (rowid, folded) VALUES (?, ?)", added)
             self._db.commit()
+
+    def _ids(self, sql: str, values: Sequence[str]) -> list[int]:
+        return [row[0] for row in self._db.execute(sql.format(",".join("?" * len(values))), values)]
 
     def __len__(self) -> int:
         with self._lock:
@@ -327,15 +333,19 @@ def _display_type(types: tuple[str, ...]) -> str | None:
 def _entries(store: Store, iris: Sequence[str] | None = None) -> Iterator[Entry]:
     """Every resource of the store with a type or an indexed name (of `iris` only, if given), with its classes
     and its country."""
-    only = f"VALUES ?s {{ {' '.join(f'<{iri}>' for iri in iris)} }}" if iris is not None else ""
+    given = " ".join(f"<{iri}>" for iri in iris or ())
+    only = f"VALUES ?s {{ {given} }}" if iris is not None else ""
     names: dict[str, list[tuple[str, int, str]]] = {}
     labels: dict[str, list[tuple[str, str]]] = {}
-    for subject, predicate, value in _rows(
-        store,
-        f"""
-        SELECT DISTINCT ?s ?p ?o WHERE {{ {only} VALUES ?p {{ {" ".join(f"<{iri}>" for iri in FIELDS)} }}
-          ?s ?p ?o FILTER(isIRI(?s) && isLITERAL(?o)) }}""",
-    ):
+    fields = " ".join(f"<{iri}>" for iri in FIELDS)
+    # Of given resources, each one's statements filtered: with both VALUES, the engine scanned every name first.
+    pattern = (
+        f"{only} ?s ?p ?o FILTER(?p IN ({fields.replace(' ', ', ')}))"
+        if only
+        else f"VALUES ?p {{ {fields} }} ?s ?p ?o"
+    )
+    named = f"SELECT DISTINCT ?s ?p ?o WHERE {{ {pattern} FILTER(isIRI(?s) && isLITERAL(?o)) }}"
+    for subject, predicate, value in _rows(store, named):
         language = value.language if isinstance(value, ox.Literal) else None
         names.setdefault(subject.value, []).append((value.value, FIELDS[predicate.value], language or ""))
         if predicate.value == _RDFS + "label":
@@ -345,7 +355,13 @@ def _entries(store: Store, iris: Sequence[str] | None = None) -> Iterator[Entry]
     for subject, kind in _rows(store, typed):
         types.setdefault(subject.value, set()).add(kind.value)
     parents = _pairs(store, f"<{_RDFS}subClassOf>")
-    inside = _pairs(store, f"<{_SCHEMA}containedInPlace>")
+    within = f"<{_SCHEMA}containedInPlace>"
+    if iris is None:
+        inside = _pairs(store, within)
+    else:  # only the places above these resources and their locations
+        values = f"VALUES ?r {{ {given} }}"
+        above = f"{{ {values} ?r <{_SCHEMA}location>/{within}* ?inner }} UNION {{ {values} ?r {within}* ?inner }}"
+        inside = _pairs(store, within, f"{{ SELECT DISTINCT (?inner AS ?s) WHERE {{ {above} }} }}")
     located = _pairs(store, f"<{_SCHEMA}location>", only)
     countries = {
         row[0].value for row in _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s a <{BKG.Country}> FILTER(isIRI(?s)) }}")
