@@ -98,11 +98,13 @@ class EmbeddedStore:
     ) -> None:
         """Replace `graphs` with `quads` in one transaction of this store, once `check` passed on the store as it
         will be (this one with the change laid over it): a small write into a large on-disk store, where building
-        the whole next store took minutes. RocksDB's log has the transaction before it returns."""
+        the whole next store took minutes. The store is flushed before it returns (10-16 ms on a million
+        statements), so that the change is in its files, not only in RocksDB's log."""
         replaced = set(graphs) | {quad.graph_name for quad in quads}
         before = [quad for graph in replaced for quad in self._store.quads_for_pattern(None, None, None, graph)]
         check(Changed(self._store, before, quads))
         replace_graphs_in(self._store, replaced, quads)
+        self._store.flush()
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store)
