@@ -103,7 +103,8 @@ def load_quads(
     together with them conform; the metadata graph is merged (merged_metadata).
 
     An embedded store, which conforms as every load left it, is validated only for the nodes the change can
-    affect (the statements it removes and adds, and the nodes that reach them), in the next store itself; a
+    affect (the statements it removes and adds, and the nodes that reach them), in the next store itself; on
+    disk, a small change is checked on the store as it would leave it and committed in one transaction. A
     remote store's graphs are read and validated whole.
     """
     quads = merged_metadata(store, quads)
@@ -185,10 +186,10 @@ def change_check(
         removed_triples = [quad.triple for quad in removed if not _holds(successor, quad.triple)]
         changed = [*added_triples, *removed_triples]
         focus = affected_nodes(successor, changed, AFFECTED_HOPS, validator)
-        around = ox.Store()  # what the checks of those nodes read: a check scans less in a smaller store
         if len(focus) > INCREMENTAL_UP_TO and isinstance(successor, ox.Store):
             _check_whole(validator, len(quads))(successor)
             return
+        around = ox.Store()  # what the checks of those nodes read: a check scans less in a smaller store
         around.bulk_extend(neighbourhood(successor, focus, AFFECTED_HOPS, validator))
         _refuse(validator.validate_store(around, focus, triples=len(quads)))
 

@@ -98,14 +98,22 @@ def after_write(
     if any(triple.predicate == _SUBCLASS for triple in moved):
         return _made_anew(settings, store, writer, "the write changes classes")
     replace_graphs_in(memory, changed, now)
+    copied = time.perf_counter()
     previous.search.refresh(store, touched_resources(store, moved))
+    indexed = time.perf_counter()
     sizes = dict(previous.graph_sizes)
     for graph in changed:
         sizes[graph.value] = sum(1 for _ in memory.quads_for_pattern(None, None, None, graph))
         if not sizes[graph.value]:
             del sizes[graph.value]
     engine, caching = _engine(settings, memory, previous.search)
-    _log.info("after a write of %d statements, served in %.0f ms", len(moved), (time.perf_counter() - started) * 1000)
+    steps = [copied - started, indexed - copied, time.perf_counter() - indexed]
+    _log.info(
+        "after a write of %d statements, served in %.0f ms (copy in memory %.0f, text index %.0f, workers %.0f)",
+        len(moved),
+        sum(steps) * 1000,
+        *(step * 1000 for step in steps),
+    )
     return dataclasses.replace(
         previous,
         engine=engine,

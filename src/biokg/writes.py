@@ -1,10 +1,11 @@
 """Curators' writes to the embedded on-disk store: a named graph replaced, added to or removed, one write at a
 time, validated before it commits, and each one written to the audit trail.
 
-A write goes through `dataset.load_quads`, as `biokg load` does: the next store is checked for what the change
-affects and replaces the current one whole (a new generation, flushed, then the manifest renamed), so a write is
-all or nothing on disk and a killed server finds the store before or after it. The shipped graphs (ontology,
-shapes, the shipped sources) and the metadata graph are not written this way: their files are where they change.
+A write goes through `dataset.load_quads`, as `biokg load` does: what the change affects is checked, and a small
+change commits in one transaction of the store, a large one as a new generation (flushed, then the manifest
+renamed), so a write is all or nothing on disk and a killed server finds the store before or after it. The
+shipped graphs (ontology, shapes, the shipped sources) and the metadata graph are not written this way: their
+files are where they change.
 A graph's source record comes in the same write, in the metadata graph, and is merged there.
 """
 

@@ -55,7 +55,7 @@ class ServerContext:
     writer: GraphWriter | None = None
     """Curators' writes, on an on-disk embedded store; None elsewhere (a remote store, or one in memory)."""
     tokens: TokenFile | None = None
-    """The tokens that may write, beside the on-disk store."""
+    """The tokens of curators and readers, beside the on-disk store."""
     renewed: Callable[[ServerContext, Sequence[str]], ServerContext] | None = None
     """The context serving the store after a write of the given graphs, made from this one."""
     memory: ox.Store | None = None
@@ -107,7 +107,8 @@ class ReaderViews:
 
 
 def server_context(request: Request) -> ServerContext:
-    """The context serving this request: the one its reader's token chose (biokg.web.readers), or the public."""
+    """The context serving this request: the one its reader's token chose (`middleware.ReaderAccess`), or the
+    public one."""
     context = getattr(request.state, "context", None) or request.app.state.context
     assert isinstance(context, ServerContext)
     return context
