@@ -83,10 +83,10 @@ def after_write(
     settings: Settings, store: EmbeddedStore, writer: GraphWriter, previous: ServerContext, graphs: Sequence[str]
 ) -> ServerContext:
     """The context serving the store after a write of `graphs`: the previous one's copy in memory changed in
-    place, new workers forked from it, the text index refreshed for the resources the write changed, and the
-    rest kept (the canned queries' choices among them). Where that copy leaves out private graphs, or the write
-    changes classes (which every resource's index row reads), everything is made anew from the store, as
-    `serving` does."""
+    place, new workers forked from it, the text index refreshed for the resources whose statements in the union
+    of the graphs (which the index reads) the write changed, and the rest kept (the canned queries' choices
+    among them). Where that copy leaves out private graphs, or the write changes classes (which every
+    resource's index row reads), everything is made anew from the store, as `serving` does."""
     started = time.perf_counter()
     memory = previous.memory
     if memory is None or private_graphs(store.oxigraph):
@@ -94,10 +94,12 @@ def after_write(
     changed = [*(ox.NamedNode(graph) for graph in graphs), METADATA_GRAPH]
     before = {quad.triple for graph in changed for quad in memory.quads_for_pattern(None, None, None, graph)}
     now = [quad for graph in changed for quad in store.oxigraph.quads_for_pattern(None, None, None, graph)]
-    moved = before ^ {quad.triple for quad in now}
-    if any(triple.predicate == _SUBCLASS for triple in moved):
+    after = {quad.triple for quad in now}
+    added = {triple for triple in after - before if not _holds(memory, triple)}  # not stated by another graph
+    if any(triple.predicate == _SUBCLASS for triple in added | (before - after)):
         return _made_anew(settings, store, writer, "the write changes classes")
     replace_graphs_in(memory, changed, now)
+    moved = added | {triple for triple in before - after if not _holds(memory, triple)}  # no graph states it now
     copied = time.perf_counter()
     previous.search.refresh(store, touched_resources(store, moved))
     indexed = time.perf_counter()
@@ -126,6 +128,10 @@ def after_write(
         warm_canned=settings.warm_canned and caching,
         readers=ReaderViews(frozenset(), functools.partial(_reader_view, settings, store, writer)),
     )
+
+
+def _holds(store: ox.Store, triple: ox.Triple) -> bool:
+    return next(store.quads_for_pattern(triple.subject, triple.predicate, triple.object), None) is not None
 
 
 def _made_anew(settings: Settings, store: EmbeddedStore, writer: GraphWriter, reason: str) -> ServerContext:
