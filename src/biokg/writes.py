@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from biokg.dataset import METADATA_GRAPH, check_load, load_quads
+from biokg.dataset import METADATA_GRAPH, check_load, load_quads, validator_of
 from biokg.errors import (
     ForbiddenError,
     NonConformingDataError,
@@ -77,6 +77,7 @@ class GraphWriter:
         self.store = store
         self.sources = sources
         self.audit = audit
+        validator_of(sources).prepare_for_changes()
         self.lock = threading.Lock()
         """Held for a whole write, and by whoever swaps in what the server serves after it, in order."""
         shipped = (quad.graph_name for quad in (*sources.ontology, *sources.shapes, *sources.data))

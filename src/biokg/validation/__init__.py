@@ -90,6 +90,12 @@ class Validator:
         """The ontology's terms: a change never makes a node's findings depend on the others that use a term."""
         self._shapes = read
 
+    def prepare_for_changes(self) -> Validator:
+        """Work out now what a validation kept to a change reads (`read_backwards`), rather than in the first
+        such validation: a server's first write held the interpreter from its readers for a second."""
+        _ = self.read_backwards
+        return self
+
     @functools.cached_property
     def read_backwards(self) -> frozenset[ox.NamedNode] | None:
         """The predicates some shape follows backwards (None: any, or some it cannot tell); worked out only for
