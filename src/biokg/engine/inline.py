@@ -37,7 +37,8 @@ def _declares_dataset(query: str) -> bool:
     return _FROM.search(blank_opaque_parts(query)) is not None
 
 
-_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+_FROM = re.compile(r"(?<![\w?$:.-])FROM(?![\w-])", re.IGNORECASE)
+"""The keyword, not a variable (`?from`) or a name (`ex:from`) that holds it."""
 
 
 class InlineEngine:
