@@ -33,6 +33,7 @@ from biokg.formats import FORMATS, Format, ResultKind, format_named
 from biokg.namespaces import sparql_prologue
 from biokg.sources import Sources
 from biokg.store import EmbeddedStore, RemoteConfig, RemoteStore, SelectResult, Store
+from biokg.store.embedded import Changed
 from biokg.validation import validate_quads
 
 TEST_GRAPH = "https://w3id.org/biokg/graph/test-extra"
@@ -297,3 +298,21 @@ def test_a_remote_answer_that_does_not_parse_is_an_error_that_names_the_store() 
         store = RemoteStore(RemoteConfig(query_url=url, timeout=5))
         with pytest.raises(StoreError, match=rf"^SPARQL store at {url} sent an answer that"):
             RemoteEngine(store).run(QueryJob("SELECT ?s WHERE { ?s ?p ?o }", "json", max_rows=10))
+
+
+def test_a_store_as_a_change_would_leave_it_answers_every_pattern_as_the_changed_store_does() -> None:
+    def quad(subject: str, value: str, graph: str) -> ox.Quad:
+        name = ox.NamedNode
+        return ox.Quad(name(f"http://example.org/{subject}"), name("http://example.org/p"), name(value), name(graph))
+
+    kept, removed = quad("a", "http://example.org/b", "http://g/1"), quad("b", "http://example.org/c", "http://g/1")
+    added = [quad("b", "http://example.org/d", "http://g/2"), quad("d", "http://example.org/a", "http://g/2")]
+    store, changed = ox.Store(), ox.Store()
+    store.extend([kept, removed])
+    changed.extend([kept, *added])
+    view = Changed(store, [removed], added)
+    terms = [None, *{term for each in (kept, removed, *added) for term in (each.subject, each.object)}]
+    for subject in terms:
+        for value in terms:
+            pattern = (subject if not isinstance(subject, ox.Literal) else None, None, value, None)
+            assert set(view.quads_for_pattern(*pattern)) == set(changed.quads_for_pattern(*pattern)), pattern

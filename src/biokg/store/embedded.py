@@ -143,6 +143,9 @@ class Changed:
         self._removed = set(removed)
         self._added = ox.Store()
         self._added.extend(added)
+        changed = [*self._removed, *self._added]
+        self._subjects = {quad.subject for quad in changed}
+        self._objects = {quad.object for quad in changed}
 
     def quads_for_pattern(
         self,
@@ -150,6 +153,19 @@ class Changed:
         predicate: ox.NamedNode | None,
         object: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
         graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None,
+    ) -> Iterator[ox.Quad]:
+        if (subject is not None and subject not in self._subjects) or (
+            object is not None and object not in self._objects
+        ):  # the change has no statement of the pattern: most lookups of a check's walk around it
+            return self._store.quads_for_pattern(subject, predicate, object, graph_name)
+        return self._merged(subject, predicate, object, graph_name)
+
+    def _merged(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | ox.Triple | None,
+        predicate: ox.NamedNode | None,
+        object: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
+        graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
     ) -> Iterator[ox.Quad]:
         for quad in self._store.quads_for_pattern(subject, predicate, object, graph_name):
             if quad not in self._removed:
