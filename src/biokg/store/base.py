@@ -91,13 +91,19 @@ def serialize_dataset(quads: Iterable[ox.Quad], fmt: Format) -> bytes:
     return ox.serialize(dict.fromkeys(quad.triple for quad in quads), format=fmt.oxigraph) or b""
 
 
+SubjectPattern = ox.NamedNode | ox.BlankNode | ox.Triple | None
+ObjectPattern = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
+GraphPattern = ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None
+"""The terms of a pattern of `quads_for_pattern`, None for any."""
+
+
 class QuadLookup(Protocol):
     """What a check of a change reads of a store: its statements by pattern."""
 
     def quads_for_pattern(
         self,
-        subject: ox.NamedNode | ox.BlankNode | ox.Triple | None,
+        subject: SubjectPattern,
         predicate: ox.NamedNode | None,
-        object: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
-        graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None,
+        object: ObjectPattern,
+        graph_name: GraphPattern = None,
     ) -> Iterator[ox.Quad]: ...

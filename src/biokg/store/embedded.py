@@ -11,7 +11,16 @@ import pyoxigraph as ox
 
 from biokg.errors import engine_query_error
 from biokg.formats import Format
-from biokg.store.base import Answer, Progress, QuadLookup, normalize, serialize_dataset
+from biokg.store.base import (
+    Answer,
+    GraphPattern,
+    ObjectPattern,
+    Progress,
+    QuadLookup,
+    SubjectPattern,
+    normalize,
+    serialize_dataset,
+)
 from biokg.store.generations import Generations
 
 
@@ -149,10 +158,10 @@ class Changed:
 
     def quads_for_pattern(
         self,
-        subject: ox.NamedNode | ox.BlankNode | ox.Triple | None,
+        subject: SubjectPattern,
         predicate: ox.NamedNode | None,
-        object: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
-        graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None = None,
+        object: ObjectPattern,
+        graph_name: GraphPattern = None,
     ) -> Iterator[ox.Quad]:
         if (subject is not None and subject not in self._subjects) or (
             object is not None and object not in self._objects
@@ -162,10 +171,10 @@ class Changed:
 
     def _merged(
         self,
-        subject: ox.NamedNode | ox.BlankNode | ox.Triple | None,
+        subject: SubjectPattern,
         predicate: ox.NamedNode | None,
-        object: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
-        graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+        object: ObjectPattern,
+        graph_name: GraphPattern,
     ) -> Iterator[ox.Quad]:
         for quad in self._store.quads_for_pattern(subject, predicate, object, graph_name):
             if quad not in self._removed:
